@@ -1,0 +1,2 @@
+/** Display helpers exported from "gradlab". */
+export { tensorBundle } from "./tensor.js";
