@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Skip type checking for this cell (session-wide `--no-check` or the `//% nocheck` first line). */
   noCheck?: boolean;
+  /** The cell's execution_count, so tracebacks and type errors say `In[3]` as the frontend does. */
+  executionCount?: number;
 }
 
 /** Jupyter `complete_reply` content without `status`. */

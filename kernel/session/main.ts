@@ -1,5 +1,106 @@
-/** Placeholder until its issue lands. */
-export async function main(_argv: string[]): Promise<number> {
-  process.stderr.write("gradlab: not implemented yet\n");
-  return 1;
+/**
+ * `gradlab kernel --connection-file FILE [--no-check]`: the kernel process Jupyter starts.
+ *
+ * The sockets live on a worker thread (kernel/protocol/host.ts); this thread runs the session and the cells.
+ * The engine (and with it TypeScript) is loaded only after the first kernel_info_reply is out, or when the
+ * first request needs it, so the kernel answers kernel_info fast.
+ */
+import { randomUUID } from "node:crypto";
+import { writeSync } from "node:fs";
+import { readConnectionFile } from "../protocol/connection.js";
+import { SocketHost } from "../protocol/host.js";
+import type { Engine } from "../engine/types.js";
+import { kernelInfoContent } from "./kernel-info.js";
+import { installRuntime } from "./runtime.js";
+import { Session } from "./session.js";
+
+const usage = `usage: gradlab kernel --connection-file FILE [--no-check]
+
+  --connection-file, -f FILE   the connection file Jupyter wrote (also accepted as the only argument)
+  --no-check                   do not type-check cells (a cell can also start with //% nocheck)
+`;
+
+interface KernelArgs {
+  connectionFile: string;
+  check: boolean;
+}
+
+export function parseKernelArgs(argv: string[]): KernelArgs | string {
+  let connectionFile: string | undefined;
+  let check = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--connection-file" || a === "-f") connectionFile = argv[++i];
+    else if (a.startsWith("--connection-file=")) connectionFile = a.slice("--connection-file=".length);
+    else if (a === "--no-check") check = false;
+    else if (a === "--help" || a === "-h") return usage;
+    else if (!a.startsWith("-") && connectionFile === undefined) connectionFile = a;
+    else return `gradlab kernel: unknown option ${a}\n\n${usage}`;
+  }
+  if (!connectionFile) return `gradlab kernel: no connection file given\n\n${usage}`;
+  return { connectionFile, check };
+}
+
+function log(text: string): void {
+  writeSync(2, `[gradlab kernel] ${text}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseKernelArgs(argv);
+  if (typeof args === "string") {
+    process.stderr.write(args);
+    return args === usage ? 0 : 2;
+  }
+  const info = await readConnectionFile(args.connectionFile);
+  const sessionId = randomUUID();
+  const exit = process.exit.bind(process);
+
+  // Requests can only arrive once the socket thread is up; until the session exists they wait here.
+  let session: Session | undefined;
+  const early: [Parameters<Session["receive"]>[0], Parameters<Session["receive"]>[1]][] = [];
+  const host = await SocketHost.start(
+    { info, session: sessionId, kernelInfo: kernelInfoContent() },
+    {
+      request: (channel, message) => (session ? session.receive(channel, message) : early.push([channel, message])),
+      interrupt: (at) => session?.interrupt(at),
+      kernelInfoAnswered: () => setImmediate(() => void warmEngine()),
+    },
+  );
+
+  const loadEngine = async (): Promise<Engine> => {
+    const { createEngine } = await import("../engine/index.js");
+    return createEngine({ cwd: process.cwd(), check: args.check });
+  };
+  const shutdown = async (): Promise<void> => {
+    await host.close();
+    exit(0);
+  };
+  session = new Session({
+    session: sessionId,
+    transport: host,
+    engine: loadEngine,
+    check: args.check,
+    kernelInfo: kernelInfoContent(),
+    log,
+    onShutdown: () => void shutdown(),
+    trackTimers: true,
+  });
+  const warmEngine = async () => {
+    try {
+      (await session!.engine()).warm?.();
+    } catch (e) {
+      log(`the engine could not be loaded: ${(e as Error).stack ?? String(e)}`);
+    }
+  };
+  installRuntime(session, log);
+  // interrupt_mode "signal": Jupyter sends SIGINT. With "message", the socket thread raises SIGINT itself
+  // (to stop a busy loop in the engine's vm run) and tells us by message, so the signal is ignored here.
+  process.on("SIGINT", () => {
+    if (!host.interruptsByMessage) session?.interrupt();
+  });
+  process.on("SIGTERM", () => void shutdown());
+  for (const [channel, message] of early.splice(0)) session.receive(channel, message);
+  return new Promise<number>(() => {
+    // The kernel runs until shutdown_request (or a signal) ends the process.
+  });
 }

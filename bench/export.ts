@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:export`: gradlab's exporter against Debian's nbconvert on the same notebooks, in the same
+ * run, each as the command a user types (a fresh process per export, output to stdout).
+ *
+ *   gradlab:   node dist/kernel/cli.js export NB --stdout
+ *   nbconvert: /usr/bin/python3 -m nbconvert --to html --stdout NB
+ *
+ * Notebooks: the executed lecture notebooks in out/ (from `npm start`) when present, else notebooks/, and
+ * the exporter's fixtures. Prints the median wall time of N runs, the page size, and the speed-up.
+ * Target (issue 7): gradlab ≥ 5× faster; a page with plots < 2.5 MB, without plots < 400 KB.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "dist", "kernel", "cli.js");
+const python = "/usr/bin/python3";
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+
+function notebooks(): string[] {
+  const list = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
+  const lectures = list(join(root, "out")).length ? list(join(root, "out")) : list(join(root, "notebooks"));
+  const fixtures = ["rich-outputs", "python", "plain"].map((n) => join(root, "test/fixtures/notebooks", `${n}.ipynb`));
+  return [...lectures, ...fixtures];
+}
+
+interface Measure {
+  ms: number;
+  bytes: number;
+  ok: boolean;
+  error?: string;
+}
+
+function measure(cmd: string, args: string[]): Measure {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { maxBuffer: 256 << 20, cwd: root });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (r.status !== 0) {
+      const lines = r.stderr.toString().trim().split("\n");
+      return { ms: median(times), bytes: 0, ok: false, error: lines[lines.length - 1] };
+    }
+    bytes = r.stdout.length;
+  }
+  return { ms: median(times), bytes, ok: true };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const kb = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(0)} KB`);
+
+function main(): void {
+  if (!existsSync(cli)) {
+    console.error("bench:export: dist/ is missing; run `npm run build` first");
+    process.exit(1);
+  }
+  const hasNbconvert = spawnSync(python, ["-c", "import nbconvert"]).status === 0;
+  if (!hasNbconvert) console.error("bench:export: Debian's nbconvert is not installed; showing gradlab alone");
+  console.log(`export of each notebook as a fresh process, median of ${runs} runs\n`);
+  const rows: string[][] = [["notebook", "gradlab", "size", "nbconvert", "size", "speed-up"]];
+  const ratios: number[] = [];
+  for (const nb of notebooks()) {
+    const g = measure(process.execPath, [cli, "export", nb, "--stdout", "-q"]);
+    const n = hasNbconvert ? measure(python, ["-m", "nbconvert", "--to", "html", "--stdout", nb]) : undefined;
+    const ratio = g.ok && n?.ok ? n.ms / g.ms : undefined;
+    if (ratio) ratios.push(ratio);
+    rows.push([
+      basename(nb),
+      g.ok ? `${g.ms.toFixed(0)} ms` : `failed: ${g.error}`,
+      g.ok ? kb(g.bytes) : "",
+      !n ? "-" : n.ok ? `${n.ms.toFixed(0)} ms` : `failed (${n.ms.toFixed(0)} ms): ${n.error?.slice(0, 60)}`,
+      n?.ok ? kb(n.bytes) : "",
+      ratio ? `${ratio.toFixed(1)}×` : "-",
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((cell, c) => cell.padEnd(widths[c])).join("  "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+  if (ratios.length) console.log(`\nmedian speed-up ${median(ratios).toFixed(1)}× (target ≥ 5×)`);
+}
+
+main();

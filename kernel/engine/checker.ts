@@ -1,0 +1,366 @@
+/**
+ * Type checking across cells with one TypeScript LanguageService per session.
+ *
+ * The program holds only: the lib files (parsed once per process, shared through a DocumentRegistry),
+ * the cell globals (ambient/cell-globals.d.ts), the cell being checked, and what that cell imports.
+ * Earlier cells are present as declarations only: after a cell runs, its `.d.ts` (TypeScript's own
+ * declaration emit) becomes a virtual module, a "chunk". A new cell sees earlier names through a suffix
+ * appended after the user's code (so positions in the user's code are unchanged):
+ *
+ *     <user code>
+ *     ;export { a, b };                                   // this cell's names, so its .d.ts has them all
+ *     import { f, Shape } from "./__gradlab_x_3__";       // earlier functions, classes, types, imports
+ *     declare let count: typeof import("./__gradlab_x_1__").count;   // earlier variables (assignable)
+ *
+ * Only earlier names that occur in the cell's text are imported, so checking a cell costs the same in a
+ * session of 200 cells as in a fresh one. A cell that redeclares a name simply declares it (the cell is a
+ * module: its names shadow nothing and conflict with nothing); later cells import the newest chunk.
+ * Chunks never change, so an old value keeps its old type.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
+import type * as TS from "typescript";
+import type { TypeScript } from "./typescript.js";
+import type { CellDeclarations, DeclaredName } from "./declarations.js";
+
+export interface CheckerOptions {
+  cwd: string;
+  packageRoot: string;
+}
+
+interface EnvEntry extends DeclaredName {
+  /** Module specifier of the chunk that declares the name's newest version. */
+  specifier: string;
+}
+
+export interface EmittedCell {
+  js: string;
+  sourceMap: string;
+  dts: string;
+}
+
+export interface Checker {
+  readonly ts: TypeScript;
+  /** File name of the cell in the program (positions below are offsets into the user's code). */
+  readonly cellFile: string;
+  /** A program with `code` (plus the suffix) as the cell; `all` imports every earlier name. */
+  setCell(code: string, decls: CellDeclarations, imports: "used" | "all"): TS.Program;
+  /** The language service (completion, quick info) with `code` as the cell, seeing every earlier name. */
+  serviceFor(code: string, decls: CellDeclarations): TS.LanguageService;
+  /** Type errors that stop the cell (inside the user's code). */
+  diagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
+  /** Syntax errors of the cell. */
+  syntaxDiagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
+  /** JavaScript (through `transformers`) and declarations of the cell last set. */
+  emit(program: TS.Program, transformers: TS.CustomTransformers | undefined, dtsOnly: boolean): EmittedCell;
+  /** Make a cell's declarations visible to later cells. */
+  addChunk(dts: string, names: Iterable<[string, DeclaredName]>): void;
+  /** Names earlier cells declared (for completion and for redeclaration bookkeeping). */
+  envNames(): string[];
+}
+
+/** Diagnostics that do not stop a cell. */
+const NON_BLOCKING = new Set([
+  7016, // Could not find a declaration file for module 'x' (an untyped JavaScript package is `any`)
+]);
+
+/**
+ * Parsed lib and node_modules files, shared by every program and language service in the process: they
+ * never change while the kernel runs, and parsing them (3 MB of .d.ts) is most of the first cell's wait.
+ */
+const immutableFiles = new Map<string, TS.SourceFile>();
+
+export function createChecker(ts: TypeScript, options: CheckerOptions): Checker {
+  const { cwd, packageRoot } = options;
+  const id = randomBytes(3).toString("hex");
+  const cellFile = path.join(cwd, `__gradlab_${id}_cell__.ts`);
+  const ambientFile = path.join(packageRoot, "kernel", "engine", "ambient", "cell-globals.d.ts");
+  const chunks = new Map<string, string>(); // virtual file → text
+  const env = new Map<string, EnvEntry>();
+  const localFiles = new Map<string, TS.SourceFile>(); // cell, chunks, files next to the notebook
+  let cellText = "";
+  let cellVersion = 0;
+  let chunkCount = 0;
+  let lastProgram: TS.Program | undefined;
+
+  const libDir = path.dirname(ts.getDefaultLibFilePath({}));
+  const nodeTypes = findNodeTypes(packageRoot);
+  const compilerOptions: TS.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ["lib.es2023.d.ts"],
+    types: nodeTypes ? ["node"] : [],
+    typeRoots: nodeTypes ? [path.dirname(nodeTypes)] : [],
+    strict: true,
+    skipLibCheck: true,
+    skipDefaultLibCheck: true,
+    esModuleInterop: true,
+    allowSyntheticDefaultImports: true,
+    resolveJsonModule: true,
+    allowImportingTsExtensions: true,
+    declaration: true,
+    sourceMap: true,
+    useDefineForClassFields: true,
+    noEmitOnError: false,
+  };
+
+  const gradlabTypes = [
+    path.join(packageRoot, "dist", "lib", "index.d.ts"),
+    path.join(packageRoot, "lib", "index.ts"),
+  ].find((f) => fs.existsSync(f));
+  const rootNames = fs.existsSync(ambientFile) ? [ambientFile, cellFile] : [cellFile];
+
+  // Files under node_modules and TypeScript's lib folder do not change while the kernel runs.
+  const isImmutable = (f: string) => f.startsWith(libDir) || f.includes(`${path.sep}node_modules${path.sep}`);
+  const existsCache = new Map<string, boolean>();
+  const fileExists = (f: string): boolean => {
+    if (f === cellFile || chunks.has(f)) return true;
+    if (!isImmutable(f)) return ts.sys.fileExists(f);
+    let e = existsCache.get(f);
+    if (e === undefined) existsCache.set(f, (e = ts.sys.fileExists(f)));
+    return e;
+  };
+  const versionOf = (f: string): string => {
+    if (f === cellFile) return String(cellVersion);
+    if (chunks.has(f) || isImmutable(f)) return "0";
+    try {
+      return String(fs.statSync(f).mtimeMs);
+    } catch {
+      return "missing";
+    }
+  };
+  const textOf = (f: string): string | undefined =>
+    f === cellFile ? cellText : (chunks.get(f) ?? ts.sys.readFile(f));
+
+  /** One parse per file version, whether the checker's program or the language service asks. */
+  const sourceFile = (
+    f: string,
+    languageVersionOrOptions: TS.ScriptTarget | TS.CreateSourceFileOptions,
+  ): TS.SourceFile | undefined => {
+    const cache = isImmutable(f) ? immutableFiles : localFiles;
+    const version = versionOf(f);
+    const hit = cache.get(f);
+    if (hit && (hit as { version?: string }).version === version) return hit;
+    const text = textOf(f);
+    if (text === undefined) return undefined;
+    const snapshot = ts.ScriptSnapshot.fromString(text);
+    const file = ts.createLanguageServiceSourceFile(f, snapshot, languageVersionOrOptions, version, true);
+    cache.set(f, file);
+    return file;
+  };
+
+  const resolved = new Map<string, TS.ResolvedModuleWithFailedLookupLocations>();
+  const moduleHost = {
+    fileExists,
+    readFile: (f: string) => chunks.get(f) ?? ts.sys.readFile(f),
+    directoryExists: (d: string) => ts.sys.directoryExists(d),
+    getDirectories: (d: string) => ts.sys.getDirectories(d),
+    realpath: (f: string) => ts.sys.realpath?.(f) ?? f,
+    getCurrentDirectory: () => cwd,
+  };
+  const resolveOne = (name: string, containingFile: string, mode: TS.ResolutionMode) => {
+    if (name === "gradlab" && gradlabTypes) {
+      return {
+        resolvedModule: {
+          resolvedFileName: gradlabTypes,
+          extension: gradlabTypes.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts,
+          isExternalLibraryImport: true,
+        },
+      } as TS.ResolvedModuleWithFailedLookupLocations;
+    }
+    // Successes only are cached: a module the user installs or a file they create later must be found.
+    const key = `${path.dirname(containingFile)}\0${name}\0${mode ?? ""}`;
+    const hit = resolved.get(key);
+    if (hit) return hit;
+    const r = ts.resolveModuleName(
+      name,
+      containingFile,
+      compilerOptions,
+      moduleHost,
+      undefined,
+      undefined,
+      mode,
+    );
+    if (r.resolvedModule) resolved.set(key, r);
+    return r;
+  };
+  const resolveModuleNameLiterals = (
+    literals: readonly TS.StringLiteralLike[],
+    containingFile: string,
+    _redirect: TS.ResolvedProjectReference | undefined,
+    _options: TS.CompilerOptions,
+    containingSourceFile: TS.SourceFile,
+  ) =>
+    literals.map((lit) =>
+      resolveOne(
+        lit.text,
+        containingFile,
+        ts.getModeForUsageLocation(containingSourceFile, lit, compilerOptions),
+      ),
+    );
+
+  // Its package.json cache spares TypeScript re-reading package.json for every node_modules file of every
+  // new program (it asks which module format each file has).
+  const moduleCache = ts.createModuleResolutionCache(cwd, (f) => f, compilerOptions);
+
+  const compilerHost: TS.CompilerHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
+    getSourceFile: sourceFile,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    getDefaultLibLocation: () => libDir,
+    writeFile: () => undefined,
+    getCanonicalFileName: (f) => f,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+    ...moduleHost,
+    resolveModuleNameLiterals,
+    getModuleResolutionCache: () => moduleCache,
+  };
+
+  const serviceHost: TS.LanguageServiceHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
+    getCompilationSettings: () => compilerOptions,
+    getScriptFileNames: () => rootNames,
+    getScriptVersion: versionOf,
+    getScriptSnapshot: (f) => {
+      const text = textOf(f);
+      return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    },
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    ...moduleHost,
+    useCaseSensitiveFileNames: () => true,
+    resolveModuleNameLiterals,
+    getModuleResolutionCache: () => moduleCache,
+  };
+  // The service gets its files from the same cache as the checker's programs.
+  const fromCache = (
+    f: string,
+    _snapshot: unknown,
+    _version: unknown,
+    _kind: unknown,
+    options: TS.CreateSourceFileOptions,
+  ) => sourceFile(f, options)!;
+  const registry: TS.DocumentRegistry = {
+    acquireDocument: (f, _s, snapshot, version, kind, o) =>
+      fromCache(f, snapshot, version, kind, o as TS.CreateSourceFileOptions),
+    acquireDocumentWithKey: (f, _p, _s, _k, snapshot, version, kind, o) =>
+      fromCache(f, snapshot, version, kind, o as TS.CreateSourceFileOptions),
+    updateDocument: (f, _s, snapshot, version, kind, o) =>
+      fromCache(f, snapshot, version, kind, o as TS.CreateSourceFileOptions),
+    updateDocumentWithKey: (f, _p, _s, _k, snapshot, version, kind, o) =>
+      fromCache(f, snapshot, version, kind, o as TS.CreateSourceFileOptions),
+    getKeyForCompilationSettings: () => "gradlab" as TS.DocumentRegistryBucketKey,
+    releaseDocument: () => undefined,
+    releaseDocumentWithKey: () => undefined,
+    reportStats: () => "",
+  };
+  const service = ts.createLanguageService(serviceHost, registry);
+
+  const suffix = (code: string, decls: CellDeclarations, imports: "used" | "all"): string => {
+    const words = imports === "used" ? wordsOf(code) : undefined;
+    const exports = [...decls.names.keys()].filter((n) => !decls.exported.has(n));
+    // `;` first: incomplete code such as `Math.` must not swallow the suffix (`Math.export`).
+    const lines = [`\n;export { ${exports.join(", ")} };`];
+    const bySpecifier = new Map<string, string[]>();
+    for (const [name, e] of env) {
+      if (decls.names.has(name) || (words && !words.has(name))) continue;
+      if (e.variable && !e.other) {
+        lines.push(`declare ${e.variable} ${name}: typeof import("${e.specifier}").${name};`);
+      } else {
+        const list = bySpecifier.get(e.specifier) ?? [];
+        list.push(name);
+        bySpecifier.set(e.specifier, list);
+      }
+    }
+    for (const [spec, names] of bySpecifier) lines.push(`import { ${names.join(", ")} } from "${spec}";`);
+    return lines.join("\n") + "\n";
+  };
+
+  return {
+    ts,
+    cellFile,
+    setCell(code, decls, imports) {
+      cellText = code + suffix(code, decls, imports);
+      cellVersion++;
+      lastProgram = ts.createProgram({
+        rootNames,
+        options: compilerOptions,
+        host: compilerHost,
+        oldProgram: lastProgram,
+      });
+      return lastProgram;
+    },
+    serviceFor(code, decls) {
+      cellText = code + suffix(code, decls, "all");
+      cellVersion++;
+      return service;
+    },
+    diagnostics(program, userEnd) {
+      const file = program.getSourceFile(cellFile)!;
+      const all = program.getSemanticDiagnostics(file);
+      return all.filter(
+        (d) =>
+          d.category === ts.DiagnosticCategory.Error &&
+          !NON_BLOCKING.has(d.code) &&
+          (d.start === undefined || d.start < userEnd),
+      );
+    },
+    syntaxDiagnostics(program, userEnd) {
+      // The suffix is always valid, so a syntax error inside it (an unclosed comment or bracket) is the
+      // user's: report it at the end of their code.
+      const file = program.getSourceFile(cellFile)!;
+      return program
+        .getSyntacticDiagnostics(file)
+        .map((d) =>
+          d.start !== undefined && d.start >= userEnd
+            ? { ...d, start: Math.max(0, userEnd - 1), length: 1 }
+            : d,
+        );
+    },
+    emit(program, transformers, dtsOnly) {
+      const out: EmittedCell = { js: "", sourceMap: "", dts: "" };
+      const file = program.getSourceFile(cellFile)!;
+      program.emit(
+        file,
+        (name, text) => {
+          if (name.endsWith(".d.ts")) out.dts = text;
+          else if (name.endsWith(".map")) out.sourceMap = text;
+          else if (name.endsWith(".js")) out.js = text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+        },
+        undefined,
+        dtsOnly,
+        transformers,
+      );
+      return out;
+    },
+    addChunk(dts, names) {
+      const base = `__gradlab_${id}_${++chunkCount}__`;
+      chunks.set(path.join(cwd, `${base}.d.ts`), dts);
+      for (const [name, declared] of names) env.set(name, { ...declared, specifier: `./${base}` });
+    },
+    envNames: () => [...env.keys()],
+  };
+}
+
+/** Every identifier-like word in the code: a cheap superset of the names it uses. */
+function wordsOf(code: string): Set<string> {
+  return new Set(code.match(/[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*/g) ?? []);
+}
+
+/** The @types folder that holds @types/node, wherever npm put it (it types console, timers, Buffer...). */
+function findNodeTypes(packageRoot: string): string | undefined {
+  try {
+    const manifest = createRequire(path.join(packageRoot, "package.json")).resolve(
+      "@types/node/package.json",
+    );
+    return path.dirname(manifest);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The chunk module specifiers appended for checking: dropped from the JavaScript at run time. */
+export function isChunkSpecifier(spec: string): boolean {
+  return /^\.\/__gradlab_[0-9a-f]+_\d+__$/.test(spec);
+}

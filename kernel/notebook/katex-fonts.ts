@@ -1,0 +1,218 @@
+/**
+ * Which KaTeX fonts a page really needs, and the KaTeX stylesheet with only those fonts inlined.
+ *
+ * KaTeX's CSS ships 20 font faces (about 300 KB as woff2, 400 KB in base64); a page typically uses 3–6.
+ * We find out which by doing, in miniature, what the browser does: walk the rendered spans, match them
+ * against the font rules of katex.css (family, weight, style are inherited) and note the face that each
+ * piece of visible text is drawn with. Descendant and child combinators are both treated as descendant,
+ * which can only over-include a face, never miss one.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/** A font face as katex.css declares it. */
+export interface FontFace {
+  family: string;
+  weight: "normal" | "bold";
+  style: "normal" | "italic";
+  /** woff2 file name inside katex/dist/fonts. */
+  file: string;
+}
+
+interface Compound {
+  tag?: string;
+  classes: string[];
+}
+interface FontRule {
+  /** Compound selectors from outermost ancestor to the element itself. */
+  chain: Compound[];
+  specificity: number;
+  order: number;
+  family?: string;
+  weight?: FontFace["weight"];
+  style?: FontFace["style"];
+}
+
+/** What the stylesheet gives us: its font-free text, its faces, and its font rules. */
+export interface KatexStyles {
+  /** katex.min.css with every @font-face removed. */
+  cssWithoutFaces: string;
+  faces: FontFace[];
+  rules: FontRule[];
+  fontsDir: string;
+}
+
+/** Reads katex.min.css from the installed package and indexes its font rules. */
+export function loadKatexStyles(): KatexStyles {
+  const require = createRequire(import.meta.url);
+  const cssPath = require.resolve("katex/dist/katex.min.css");
+  return parseKatexCss(readFileSync(cssPath, "utf8"), join(dirname(cssPath), "fonts"));
+}
+
+export function parseKatexCss(css: string, fontsDir: string): KatexStyles {
+  const faces: FontFace[] = [];
+  const cssWithoutFaces = css.replace(/@font-face\s*\{([^}]*)\}/g, (_, body: string) => {
+    const family = /font-family:\s*"?([\w-]+)"?/.exec(body)?.[1];
+    const file = /url\(["']?(?:[^)"']*\/)?([\w-]+\.woff2)["']?\)/.exec(body)?.[1];
+    if (family && file) faces.push({ family, file, ...weightAndStyle(body) });
+    return "";
+  });
+  const rules: FontRule[] = [];
+  const ruleRe = /([^{}]+)\{([^{}]*)\}/g;
+  let order = 0;
+  for (let m = ruleRe.exec(cssWithoutFaces); m; m = ruleRe.exec(cssWithoutFaces)) {
+    const decl = parseFontDeclarations(m[2]);
+    if (!decl) continue;
+    for (const sel of m[1].split(",")) {
+      const chain = parseSelector(sel.trim());
+      if (!chain) continue;
+      const specificity = chain.reduce((s, c) => s + c.classes.length * 10 + (c.tag ? 1 : 0), 0);
+      rules.push({ chain, specificity, order: order++, ...decl });
+    }
+  }
+  return { cssWithoutFaces, faces, rules, fontsDir };
+}
+
+function weightAndStyle(body: string): Pick<FontFace, "weight" | "style"> {
+  return {
+    weight: /font-weight:\s*(bold|[6-9]00)/.test(body) ? "bold" : "normal",
+    style: /font-style:\s*italic/.test(body) ? "italic" : "normal",
+  };
+}
+
+function parseFontDeclarations(body: string): Omit<FontRule, "chain" | "specificity" | "order"> | undefined {
+  const out: Omit<FontRule, "chain" | "specificity" | "order"> = {};
+  for (const d of body.split(";")) {
+    const i = d.indexOf(":");
+    if (i < 0) continue;
+    const prop = d.slice(0, i).trim();
+    const value = d.slice(i + 1).trim();
+    if (prop === "font-family" || prop === "font") {
+      const family = /KaTeX_\w+/.exec(value)?.[0];
+      if (family) out.family = family;
+    }
+    if (prop === "font-weight" || prop === "font")
+      out.weight = /\b(bold|bolder|[6-9]00)\b/.test(value) ? "bold" : "normal";
+    if (prop === "font-style" || prop === "font") out.style = /\bitalic\b/.test(value) ? "italic" : "normal";
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** `.katex .delimsizing.mult .delim-size1 > span` → compounds; undefined for pseudo/attribute selectors. */
+function parseSelector(sel: string): Compound[] | undefined {
+  if (/[:[*#~+]/.test(sel)) return undefined;
+  const parts = sel.split(/\s*>\s*|\s+/).filter(Boolean);
+  const chain: Compound[] = [];
+  for (const p of parts) {
+    const m = /^([a-zA-Z][\w-]*)?((?:\.[\w-]+)*)$/.exec(p);
+    if (!m) return undefined;
+    chain.push({ tag: m[1]?.toLowerCase(), classes: m[2].split(".").filter(Boolean) });
+  }
+  return chain;
+}
+
+interface Element {
+  tag: string;
+  classes: string[];
+}
+
+const matches = (c: Compound, e: Element) =>
+  (!c.tag || c.tag === e.tag) && c.classes.every((k) => e.classes.includes(k));
+
+/** Right-to-left descendant matching: the last compound is the element, the rest its ancestors in order. */
+function ruleMatches(rule: FontRule, path: Element[]): boolean {
+  const chain = rule.chain;
+  if (!matches(chain[chain.length - 1], path[path.length - 1])) return false;
+  let a = path.length - 2;
+  for (let c = chain.length - 2; c >= 0; c--) {
+    while (a >= 0 && !matches(chain[c], path[a])) a--;
+    if (a < 0) return false;
+    a--;
+  }
+  return true;
+}
+
+interface Computed {
+  family?: string;
+  weight: FontFace["weight"];
+  style: FontFace["style"];
+  hidden: boolean;
+}
+
+const VOID = new Set(["br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"]);
+
+/**
+ * Adds to `used` the key `family|weight|style` of every piece of visible KaTeX text in `html`.
+ * The MathML copy (`.katex-mathml`) is visually hidden, so its text needs no font.
+ */
+export function collectFontUse(html: string, styles: KatexStyles, used: Set<string>): void {
+  if (!html.includes("katex")) return;
+  const path: Element[] = [];
+  const computed: Computed[] = [{ weight: "normal", style: "normal", hidden: false }];
+  const tagRe = /<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|([^<]+)/g;
+  for (let m = tagRe.exec(html); m; m = tagRe.exec(html)) {
+    const [, close, rawTag, attrs, text] = m;
+    if (text !== undefined) {
+      const top = computed[computed.length - 1];
+      if (top.family && !top.hidden && /\S/.test(text)) used.add(`${top.family}|${top.weight}|${top.style}`);
+      continue;
+    }
+    const tag = rawTag.toLowerCase();
+    if (close) {
+      // Pop to the matching open tag; tolerant of stray closers in arbitrary HTML.
+      const at = path.map((e) => e.tag).lastIndexOf(tag);
+      if (at >= 0) {
+        path.length = at;
+        computed.length = at + 1;
+      }
+      continue;
+    }
+    if (VOID.has(tag) || attrs.endsWith("/")) continue;
+    const cls = /\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
+    const el: Element = { tag, classes: (cls?.[1] ?? cls?.[2] ?? "").split(/\s+/).filter(Boolean) };
+    path.push(el);
+    const parent = computed[computed.length - 1];
+    const next: Computed = { ...parent, hidden: parent.hidden || el.classes.includes("katex-mathml") };
+    const hits = styles.rules
+      .filter((r) => ruleMatches(r, path))
+      .sort((x, y) => x.specificity - y.specificity || x.order - y.order);
+    for (const r of hits) {
+      if (r.family) next.family = r.family;
+      if (r.weight) next.weight = r.weight;
+      if (r.style) next.style = r.style;
+    }
+    computed.push(next);
+  }
+}
+
+/**
+ * The face a browser picks for a requested family/weight/style (CSS font matching, simplified to the two
+ * weights and two styles KaTeX has): style first, then weight.
+ */
+export function pickFace(faces: FontFace[], key: string): FontFace | undefined {
+  const [family, weight, style] = key.split("|");
+  const own = faces.filter((f) => f.family === family);
+  const byStyle = own.filter((f) => f.style === style);
+  const pool = byStyle.length ? byStyle : own;
+  return pool.find((f) => f.weight === weight) ?? pool[0];
+}
+
+/** katex.min.css with @font-face rules for exactly the faces in `used`, each a base64 woff2 data URI. */
+export function katexCss(styles: KatexStyles, used: Set<string>): string {
+  const faces = new Set<FontFace>();
+  for (const key of used) {
+    const f = pickFace(styles.faces, key);
+    if (f) faces.add(f);
+  }
+  const fontFaces = [...faces]
+    .map((f) => {
+      const data = readFileSync(join(styles.fontsDir, f.file)).toString("base64");
+      return (
+        `@font-face{font-family:${f.family};src:url(data:font/woff2;base64,${data}) format("woff2");` +
+        `font-weight:${f.weight};font-style:${f.style};font-display:block}`
+      );
+    })
+    .join("\n");
+  return fontFaces + "\n" + styles.cssWithoutFaces;
+}

@@ -1,0 +1,76 @@
+/**
+ * TeX to HTML at export time with KaTeX, so the page needs no script to show math (and no MathJax CDN,
+ * which is why nbconvert's pages show raw TeX offline). One renderer per page: it keeps the macros that
+ * cells define with \newcommand (as MathJax does across a notebook) and the set of fonts the page needs.
+ */
+import type Katex from "katex";
+import { escapeHtml } from "./html.js";
+import { collectFontUse, katexCss, loadKatexStyles, type KatexStyles } from "./katex-fonts.js";
+
+export interface TexProblem {
+  tex: string;
+  message: string;
+}
+
+export interface TexRenderer {
+  /** HTML for one formula; a formula KaTeX cannot parse is shown as its source, marked, and reported. */
+  render(tex: string, display: boolean): string;
+  /** Notes the fonts used by KaTeX markup that arrived already rendered (e.g. inside a text/html output). */
+  noteHtml(html: string): void;
+  /** True once any formula was rendered or noted: the page then needs the KaTeX stylesheet. */
+  readonly used: boolean;
+  /** The KaTeX stylesheet with only the needed fonts inlined. */
+  css(): string;
+  readonly problems: TexProblem[];
+}
+
+/** Loads KaTeX (lazily: pages without math never pay for it) and returns a renderer for one page. */
+export async function createTexRenderer(): Promise<TexRenderer> {
+  const katex: typeof Katex = (await import("katex")).default;
+  return texRenderer(katex, loadKatexStyles());
+}
+
+function texRenderer(katex: typeof Katex, styles: KatexStyles): TexRenderer {
+  const macros: Record<string, string> = {};
+  const fonts = new Set<string>();
+  const problems: TexProblem[] = [];
+  let used = false;
+  return {
+    render(tex, display) {
+      used = true;
+      try {
+        const html = katex.renderToString(cleanTex(tex), {
+          displayMode: display,
+          throwOnError: true,
+          macros,
+          globalGroup: true,
+          strict: "ignore",
+          trust: false,
+          output: "htmlAndMathml",
+        });
+        collectFontUse(html, styles, fonts);
+        return html;
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        problems.push({ tex, message });
+        const tag = display ? "div" : "span";
+        return `<${tag} class="math-error" title="${escapeHtml(message)}">${escapeHtml(tex)}</${tag}>`;
+      }
+    },
+    noteHtml(html) {
+      if (!html.includes("katex")) return;
+      used = true;
+      collectFontUse(html, styles, fonts);
+    },
+    get used() {
+      return used;
+    },
+    css: () => katexCss(styles, fonts),
+    problems,
+  };
+}
+
+/** MathJax accepts `\label{…}` (for \eqref); KaTeX does not, and a label shows nothing anyway. */
+function cleanTex(tex: string): string {
+  return tex.replace(/\\label\{[^}]*\}/g, "");
+}

@@ -1,0 +1,146 @@
+/**
+ * What a graph node says (title, op, shape, data and grad rows) and how big its card is. The card size is
+ * computed here, before layout, and handed to Graphviz as a fixed node size; the SVG renderer draws the
+ * same geometry, so text and boxes always agree.
+ */
+import type { Trace, TraceNode } from "../../autodiff/trace.js";
+import { formatNumber, shapeString, summarize, textWidth } from "./format.js";
+
+/** How a node is drawn: parameters/inputs that get gradients, constants, ops, and the traced output. */
+export type NodeKind = "leaf" | "const" | "op" | "output";
+
+export interface NodeLabel {
+  readonly id: number;
+  readonly kind: NodeKind;
+  /** Bold title: the user's name, else the op (for op nodes) or `v{id}` (for leaves). */
+  readonly title: string;
+  /** Grey tag beside the title: the op of a named op node, or `v{id}` of an unnamed one. */
+  readonly tag: string;
+  readonly shape: string;
+  readonly data: string;
+  /** The grad row's text; undefined when the node has no grad row. */
+  readonly grad?: string;
+  /** Not drawn: an unnamed scalar constant, shown inside the label of the op using it. */
+  readonly hidden: boolean;
+}
+
+/** Card geometry in px (Graphviz points), shared by the layout and the renderer. */
+export const CARD = {
+  padX: 10,
+  headerHeight: 24,
+  rowHeight: 18,
+  padBottom: 5,
+  titleSize: 13,
+  tagSize: 11,
+  keySize: 11,
+  valueSize: 12,
+  keyWidth: 34,
+  minWidth: 84,
+} as const;
+
+/**
+ * The text symbol of a node: its name, else `v{id}`.
+ * @example nodeSymbol(trace(y).nodes[2]) // "v2"
+ */
+export function nodeSymbol(node: TraceNode): string {
+  return node.name ?? `v${node.id}`;
+}
+
+/**
+ * An op with the parameters worth reading, e.g. `sum(axes=[1])`: false flags are left out, and so are the
+ * axes of a reduction over every axis. With `trace`, reductions know their input's rank.
+ * @example opLabel({ op: "sum", params: { axes: [0], keepdims: false }, … }) // "sum(axes=[0])"
+ */
+export function opLabel(node: TraceNode, trace?: Trace): string {
+  const inputRank = trace && node.inputs.length > 0 ? trace.nodes[node.inputs[0]].shape.length : undefined;
+  const shown = Object.entries(node.params ?? {}).filter(([k, v]) => {
+    if (v === undefined || v === false) return false;
+    if (k === "axes" && Array.isArray(v) && inputRank !== undefined && v.length === inputRank) return false;
+    return true;
+  });
+  if (shown.length === 0) return node.op;
+  const text = shown.map(([k, v]) =>
+    v === true
+      ? k
+      : `${k}=${typeof v === "number" ? formatNumber(v) : JSON.stringify(v).replace(/,/g, ", ")}`,
+  );
+  return `${node.op}(${text.join(", ")})`;
+}
+
+/**
+ * Whether a node is an unnamed scalar constant (the 0.5 in `mul(x, 0.5)`): drawn inside its op's label
+ * instead of as a card of its own, which keeps composite ops such as sigmoid readable.
+ * @example isFolded(t, t.nodes[3]) // true for a literal number operand
+ */
+export function isFolded(trace: Trace, node: TraceNode): boolean {
+  return (
+    node.inputs.length === 0 &&
+    !node.requiresGrad &&
+    node.name === undefined &&
+    node.value.length === 1 &&
+    node.id !== trace.output
+  );
+}
+
+/** An op's label with folded constants written in: `mul(·, 0.5)`; plain `opLabel` when there are none. */
+function opTitle(trace: Trace, node: TraceNode): string {
+  const folded = node.inputs.map((i) => isFolded(trace, trace.nodes[i]));
+  if (!folded.some(Boolean)) return opLabel(node, trace);
+  const args = node.inputs.map((i, k) => (folded[k] ? formatNumber(trace.nodes[i].value[0]) : "·"));
+  return `${opLabel(node, trace)}(${args.join(", ")})`;
+}
+
+/**
+ * The node's kind for colouring.
+ * @example nodeKind(t, t.nodes[t.output]) // "output"
+ */
+export function nodeKind(trace: Trace, node: TraceNode): NodeKind {
+  if (node.id === trace.output) return "output";
+  if (node.inputs.length === 0) return node.requiresGrad ? "leaf" : "const";
+  return "op";
+}
+
+/**
+ * The label of every node. `gradText` gives a node's grad row (undefined: no grad row); the default shows
+ * `node.grad` where the trace has one (after `backward()`).
+ * @example nodeLabels(trace(loss)).map((l) => l.title)
+ */
+export function nodeLabels(
+  trace: Trace,
+  gradText: (node: TraceNode) => string | undefined = (node) =>
+    node.grad === undefined ? undefined : summarize(node.grad, node.shape),
+): NodeLabel[] {
+  return trace.nodes.map((node) => {
+    const isOp = node.inputs.length > 0;
+    const op = isOp ? opTitle(trace, node) : "";
+    const title = node.name ?? (isOp ? op : `v${node.id}`);
+    const tag = node.name !== undefined ? op : isOp ? `v${node.id}` : "";
+    return {
+      id: node.id,
+      kind: nodeKind(trace, node),
+      title,
+      tag,
+      shape: shapeString(node.shape),
+      data: summarize(node.value, node.shape),
+      grad: gradText(node),
+      hidden: isFolded(trace, node),
+    };
+  });
+}
+
+/**
+ * Card width and height in px.
+ * @example cardSize(nodeLabels(t)[0]) // { width: 180, height: 47 }
+ */
+export function cardSize(label: NodeLabel): { width: number; height: number } {
+  const header =
+    textWidth(label.title, CARD.titleSize, { bold: true }) +
+    (label.tag ? 6 + textWidth(label.tag, CARD.tagSize) : 0) +
+    14 +
+    textWidth(label.shape, CARD.tagSize);
+  const row = (text: string) => CARD.keyWidth + textWidth(text, CARD.valueSize, { mono: true });
+  const gradWidth = label.grad === undefined ? 0 : row(label.grad);
+  const width = Math.max(CARD.minWidth, header, row(label.data), gradWidth) + 2 * CARD.padX;
+  const rows = label.grad === undefined ? 1 : 2;
+  return { width: Math.ceil(width), height: CARD.headerHeight + rows * CARD.rowHeight + CARD.padBottom };
+}

@@ -1,0 +1,3 @@
+/** Neural-network building blocks, exported from "gradlab" as the `nn` and `optim` namespaces. */
+export { Module, Linear, Sequential, Tanh, Sigmoid, ReLU, type LinearOptions } from "./module.js";
+export { mseLoss, crossEntropy } from "./losses.js";

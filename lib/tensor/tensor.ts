@@ -1,0 +1,304 @@
+/**
+ * The Tensor: an immutable n-dimensional array of float64 (default) or float32 values, row-major, with the
+ * autodiff fields beside it. Ops never change a tensor; they return new ones (optimizers are the one
+ * exception: they update parameters in place between steps, as PyTorch does under no_grad).
+ */
+import type { AxisLabels, MimeBundle } from "../display/view.js";
+import { DISPLAY } from "../display/view.js";
+import { tensorBundle } from "../display/tensor.js";
+import type { Dual, Node } from "../autodiff/primitive.js";
+import type { DType, Storage } from "./dtype.js";
+import { formatTensor } from "./format.js";
+import * as ops from "./ops.js";
+import * as comp from "./composite.js";
+import { backward as runBackward } from "../autodiff/backward.js";
+import type { Shape } from "./shape.js";
+
+type Operand = Tensor | number;
+type Axes = number | readonly number[];
+
+export class Tensor {
+  /** Dimensions, e.g. [2, 3]; [] for a scalar. */
+  readonly shape: readonly number[];
+  /** "float64" (default) or "float32". */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** @internal Storage (row-major). Read values with `.data` (a copy) or `.toArray()`. */
+  _data: Storage;
+  /** Whether gradients flow to this tensor (leaves: set by the user; others: inherited from inputs). */
+  requiresGrad: boolean;
+  /** Gradient accumulated by `.backward()` (leaves and intermediate tensors alike, as in micrograd). */
+  grad: Tensor | null;
+  /** The tape node that produced this tensor (null for leaves); see lib/autodiff/primitive.ts. */
+  node: Node | null;
+  /** @internal Forward-mode dual (see lib/autodiff/apply.ts). */
+  _fw: Dual | null;
+  /** Optional user-given name, shown in graphs and displays. */
+  name: string | undefined;
+  /** Row/column labels (set on Jacobians). */
+  labels: AxisLabels | undefined;
+  /** @internal Which backward pass last visited this tensor, and its position there (see backward.ts). */
+  _pass: number;
+  /** @internal */
+  _slot: number;
+
+  /** @internal Use `tensor(...)`, `zeros(...)` etc. The storage is taken, not copied. */
+  constructor(data: Storage, shape: Shape, dtype: DType) {
+    this.shape = shape;
+    this.dtype = dtype;
+    this.size = data.length;
+    this._data = data;
+    this.requiresGrad = false;
+    this.grad = null;
+    this.node = null;
+    this._fw = null;
+    this.name = undefined;
+    this.labels = undefined;
+    this._pass = 0;
+    this._slot = 0;
+  }
+
+  /**
+   * A COPY of the values, row-major, as a typed array of the tensor's dtype. Writing to it does not
+   * change the tensor (tensors are immutable); read it once, then index it.
+   * @example const d = tensor([[1, 2], [3, 4]]).data; d[3] // 4
+   */
+  get data(): Storage {
+    return this._data.slice();
+  }
+
+  /** Number of dimensions. @example tensor([[1, 2]]).ndim // 2 */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** The values as nested arrays (a number for a scalar). @example tensor([1, 2]).toArray() // [1, 2] */
+  toArray(): NestedArray {
+    return toNested(this._data, this.shape, 0, 0);
+  }
+
+  /** The single value of a size-1 tensor. @example tensor([[5]]).item() // 5 */
+  item(): number {
+    if (this.size !== 1)
+      throw new RangeError(`item: tensor has ${this.size} elements (shape [${this.shape.join(",")}]); expected 1`);
+    return this._data[0];
+  }
+
+  /** Sets the name (returns this). @example const W = randn([2, 3]).named("W") */
+  named(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  /** Marks this tensor as a leaf that gradients flow to (returns this). @example x.requireGrad() */
+  requireGrad(on = true): this {
+    this.requiresGrad = on;
+    return this;
+  }
+
+  /** Forgets the accumulated gradient. @example w.zeroGrad() */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /**
+   * Reverse-mode pass from this tensor: accumulates `.grad` on every tensor of its graph. A non-scalar
+   * needs the upstream gradient `ct` of the same shape.
+   * @example const y = x.mul(x).sum(); y.backward(); x.grad // 2x
+   */
+  backward(ct?: Tensor, opts: { createGraph?: boolean } = {}): void {
+    runBackward(this, ct, opts);
+  }
+
+  /** Same values, cut off from the tape and from forward-mode tangents. @example y.detach() */
+  detach(): Tensor {
+    return new Tensor(this._data, this.shape, this.dtype);
+  }
+
+  /** Converts to another dtype (differentiable). @example x.astype("float32") */
+  astype(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
+
+  add(b: Operand): Tensor {
+    return ops.add(this, b);
+  }
+  sub(b: Operand): Tensor {
+    return ops.sub(this, b);
+  }
+  mul(b: Operand): Tensor {
+    return ops.mul(this, b);
+  }
+  div(b: Operand): Tensor {
+    return ops.div(this, b);
+  }
+  pow(b: Operand): Tensor {
+    return ops.pow(this, b);
+  }
+  maximum(b: Operand): Tensor {
+    return ops.maximum(this, b);
+  }
+  minimum(b: Operand): Tensor {
+    return comp.minimum(this, b);
+  }
+  eq(b: Operand): Tensor {
+    return ops.eq(this, b);
+  }
+  ne(b: Operand): Tensor {
+    return ops.ne(this, b);
+  }
+  lt(b: Operand): Tensor {
+    return ops.lt(this, b);
+  }
+  le(b: Operand): Tensor {
+    return ops.le(this, b);
+  }
+  gt(b: Operand): Tensor {
+    return ops.gt(this, b);
+  }
+  ge(b: Operand): Tensor {
+    return ops.ge(this, b);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  log1p(): Tensor {
+    return ops.log1p(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  square(): Tensor {
+    return comp.square(this);
+  }
+  sigmoid(): Tensor {
+    return comp.sigmoid(this);
+  }
+  relu(): Tensor {
+    return comp.relu(this);
+  }
+  softplus(): Tensor {
+    return comp.softplus(this);
+  }
+  sum(axis?: Axes, keepdims = false): Tensor {
+    return ops.sum(this, axis, keepdims);
+  }
+  mean(axis?: Axes, keepdims = false): Tensor {
+    return comp.mean(this, axis, keepdims);
+  }
+  max(axis?: Axes, keepdims = false): Tensor {
+    return ops.max(this, axis, keepdims);
+  }
+  min(axis?: Axes, keepdims = false): Tensor {
+    return comp.min(this, axis, keepdims);
+  }
+  logsumexp(axis?: Axes, keepdims = false): Tensor {
+    return comp.logsumexp(this, axis, keepdims);
+  }
+  softmax(axis = -1): Tensor {
+    return comp.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return comp.logSoftmax(this, axis);
+  }
+  matmul(b: Tensor): Tensor {
+    return ops.matmul(this, b);
+  }
+  dot(b: Tensor): Tensor {
+    return comp.dot(this, b);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  flatten(): Tensor {
+    return comp.flatten(this);
+  }
+  squeeze(axis?: Axes): Tensor {
+    return comp.squeeze(this, axis);
+  }
+  unsqueeze(axis: number): Tensor {
+    return comp.unsqueeze(this, axis);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return ops.transpose(this, perm);
+  }
+  /** Transpose (reverses the axes). @example tensor([[1, 2]]).T.shape // [2, 1] */
+  get T(): Tensor {
+    return ops.transpose(this);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
+  slice(...ranges: comp.SliceRange[]): Tensor {
+    return comp.slice(this, ...ranges);
+  }
+  index(i: number): Tensor {
+    return comp.index(this, i);
+  }
+  diag(): Tensor {
+    return comp.diag(this);
+  }
+
+  /**
+   * JSON form: { shape, dtype, values (nested arrays), name? }. Also keeps generic serialisers (test
+   * runners, loggers) from walking getters such as `.T`, which make a new tensor on every access.
+   * @example JSON.stringify(tensor([1, 2])) // {"shape":[2],"dtype":"float64","values":[1,2]}
+   */
+  toJSON(): { shape: number[]; dtype: DType; values: NestedArray; name?: string } {
+    const out: { shape: number[]; dtype: DType; values: NestedArray; name?: string } = {
+      shape: this.shape.slice(),
+      dtype: this.dtype,
+      values: this.toArray(),
+    };
+    if (this.name !== undefined) out.name = this.name;
+    return out;
+  }
+
+  /** Plain-text form, NumPy style. @example String(tensor([1, 2])) // "tensor([1, 2])" */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /** Rich display (Jupyter / Deno convention). */
+  [DISPLAY](): MimeBundle {
+    return tensorBundle(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
+  }
+}
+
+export type NestedArray = number | NestedArray[];
+
+function toNested(d: Storage, shape: Shape, axis: number, off: number): NestedArray {
+  if (axis === shape.length) return d[off];
+  const n = shape[axis];
+  let stride = 1;
+  for (let i = axis + 1; i < shape.length; i++) stride *= shape[i];
+  const out = new Array<NestedArray>(n);
+  for (let i = 0; i < n; i++) out[i] = toNested(d, shape, axis + 1, off + i * stride);
+  return out;
+}

@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, fixtures } from "./helpers.js";
+
+function gradlab(args: string[], cwd?: string) {
+  const r = spawnSync(process.execPath, [cli, "export", ...args], { encoding: "utf8", cwd, timeout: 20_000, maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function copyToTemp(...names: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "gl-export-"));
+  for (const n of names) copyFileSync(fixtures + n, join(dir, n));
+  return dir;
+}
+
+describe("gradlab export (CLI)", () => {
+  it("writes the page next to the notebook by default and reports size", () => {
+    const dir = copyToTemp("plain.ipynb");
+    const r = gradlab(["plain.ipynb"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/plain\.ipynb → plain\.html \(\d+ KB\)/);
+    expect(readFileSync(join(dir, "plain.html"), "utf8")).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it("-o names the output; --stdout prints it; warnings name the cell", () => {
+    const dir = copyToTemp("rich-outputs.ipynb");
+    const r = gradlab(["rich-outputs.ipynb", "-o", "page.html", "--plotly", "none"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("rich-outputs.ipynb: cell 2: cannot typeset");
+    expect(existsSync(join(dir, "page.html"))).toBe(true);
+    const s = gradlab(["rich-outputs.ipynb", "--stdout", "--no-input"], dir);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+  });
+
+  it.each([
+    ["invalid-json.ipynb", /gradlab export: .*invalid-json\.ipynb: not valid JSON/],
+    ["nbformat3.ipynb", /nbformat3\.ipynb: notebook format 3 is not supported/],
+    ["bad-output.ipynb", /bad-output\.ipynb: cell 2: output 1:/],
+  ])("bad input %s: clear message, exit 1, input untouched, no page", (name, message) => {
+    const dir = copyToTemp(name);
+    const before = readFileSync(join(dir, name));
+    const mtime = statSync(join(dir, name)).mtimeMs;
+    const r = gradlab([name], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(readFileSync(join(dir, name))).toEqual(before);
+    expect(statSync(join(dir, name)).mtimeMs).toBe(mtime);
+    expect(readdirSync(dir)).toEqual([name]);
+  });
+
+  it("a missing file is named", () => {
+    const r = gradlab([join(tmpdir(), "no-such-notebook.ipynb")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no-such-notebook\.ipynb: cannot read notebook \(no such file\)/);
+  });
+
+  it.each([
+    [[], /no notebook given/],
+    [["a.ipynb", "--plotly", "sometimes"], /--plotly must be one of inline, cdn, none/],
+    [["a.ipynb", "b.ipynb", "-o", "x.html"], /single notebook/],
+    [["a.ipynb", "--frobnicate"], /Unknown option '--frobnicate'/],
+  ])("usage error %j exits 2", (args, message) => {
+    const r = gradlab(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain("usage: gradlab export");
+  });
+});
