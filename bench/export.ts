@@ -28,7 +28,9 @@ function notebooks(): string[] {
           .map((f) => join(dir, f))
       : [];
   const lectures = list(join(root, "out")).length ? list(join(root, "out")) : list(join(root, "notebooks"));
-  const fixtures = ["rich-outputs", "python", "plain"].map((n) => join(root, "test/fixtures/notebooks", `${n}.ipynb`));
+  const fixtures = ["rich-outputs", "python", "plain"].map((n) =>
+    join(root, "test/fixtures/notebooks", `${n}.ipynb`),
+  );
   return [...lectures, ...fixtures];
 }
 
@@ -68,7 +70,8 @@ function main(): void {
     process.exit(1);
   }
   const hasNbconvert = spawnSync(python, ["-c", "import nbconvert"]).status === 0;
-  if (!hasNbconvert) console.error("bench:export: Debian's nbconvert is not installed; showing gradlab alone");
+  if (!hasNbconvert)
+    console.error("bench:export: Debian's nbconvert is not installed; showing gradlab alone");
   console.log(`export of each notebook as a fresh process, median of ${runs} runs\n`);
   const rows: string[][] = [["notebook", "gradlab", "size", "nbconvert", "size", "speed-up"]];
   const ratios: number[] = [];

@@ -5,10 +5,16 @@
  *   npm run bench:lib            (GRADLAB_BENCH_QUICK=1 for a shorter run)
  */
 import * as tf from "@tensorflow/tfjs";
+import v8 from "node:v8";
+import vm from "node:vm";
 import * as g from "../lib/index.js";
 import { Tensor, tensor, randn, linear, tanh, jacobian, nn, optim } from "../lib/index.js";
 
 const QUICK = process.env.GRADLAB_BENCH_QUICK === "1";
+
+// A full GC before each timed round, so neither library pays for the other's garbage.
+v8.setFlagsFromString("--expose-gc");
+const collect = vm.runInNewContext("gc") as () => void;
 const ROUNDS = QUICK ? 5 : 15;
 
 /** Median time per call in ms of fn, measured in `rounds` rounds of enough calls to last ~budget ms. */
@@ -24,6 +30,7 @@ function calibrate(fn: () => void, budgetMs: number): number {
 }
 
 function timeRound(fn: () => void, n: number): number {
+  collect();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) fn();
   return (performance.now() - t0) / n;

@@ -88,6 +88,19 @@ export function diagnosticsError(
   return { ename: kind, evalue, traceback: traceback.length ? traceback : [evalue] };
 }
 
+/** The engine itself failed on this cell: a bug to report, not the user's mistake. */
+export function internalError(err: unknown): CellError {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return {
+    ename: "InternalError",
+    evalue: `gradlab could not run this cell (a kernel bug, please report it): ${err instanceof Error ? err.message : String(err)}`,
+    traceback: [
+      `${RED}InternalError${RESET}: gradlab could not run this cell (a kernel bug, please report it)`,
+      text,
+    ],
+  };
+}
+
 export function interruptError(): CellError {
   return {
     ename: "KeyboardInterrupt",

@@ -18,7 +18,13 @@ import { compilerOptionsForRun, transpileCell } from "./transpile.js";
 import { scopeRewriter, type RewriteOptions } from "./rewrite.js";
 import { runCell, WRAPPER_LINES, type RunResult } from "./run.js";
 import { createModuleHost, type ModuleHost } from "./modules.js";
-import { diagnosticsError, interruptError, runtimeError, type SourceRegistry } from "./errors.js";
+import {
+  diagnosticsError,
+  internalError,
+  interruptError,
+  runtimeError,
+  type SourceRegistry,
+} from "./errors.js";
 import { completeness } from "./completeness.js";
 import { createChecker, isChunkSpecifier, type Checker } from "./checker.js";
 import {
@@ -131,6 +137,15 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const execute = async (code: string, opts: ExecuteOptions = {}): Promise<CellOutcome> => {
+    try {
+      return await executeCell(code, opts);
+    } catch (err) {
+      // a bug of ours, never the user's: say so, and keep the session
+      return { ok: false, error: internalError(err) };
+    }
+  };
+
+  const executeCell = async (code: string, opts: ExecuteOptions): Promise<CellOutcome> => {
     const ts = await loadTs();
     const n = ++cellCount;
     const label = `In[${opts.executionCount ?? n}]`;
@@ -177,12 +192,20 @@ export function createEngine(options: EngineOptions): Engine {
 
   const complete = async (code: string, cursorPos: number): Promise<Completion> => {
     const ts = await loadTs();
-    return completions(getChecker(ts), code, cursorPos, cellDeclarations(ts, parse(ts, code)));
+    try {
+      return completions(getChecker(ts), code, cursorPos, cellDeclarations(ts, parse(ts, code)));
+    } catch {
+      return { matches: [], cursor_start: cursorPos, cursor_end: cursorPos, metadata: {} };
+    }
   };
 
   const inspect = async (code: string, cursorPos: number, _detailLevel: number): Promise<Inspection> => {
     const ts = await loadTs();
-    return inspection(getChecker(ts), code, cursorPos, cellDeclarations(ts, parse(ts, code)));
+    try {
+      return inspection(getChecker(ts), code, cursorPos, cellDeclarations(ts, parse(ts, code)));
+    } catch {
+      return { found: false, data: {}, metadata: {} };
+    }
   };
 
   const isComplete = async (code: string): Promise<Completeness> => completeness(await loadTs(), code);

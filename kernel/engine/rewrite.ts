@@ -272,7 +272,8 @@ function semicolonFollows(text: string, from: number, to: number): boolean {
 }
 
 function commaList(f: TS.NodeFactory, exprs: TS.Expression[]): TS.Expression {
-  return exprs.reduce((a, b) => f.createComma(a, b));
+  // (empty only for code with syntax errors, which never runs)
+  return exprs.length ? exprs.reduce((a, b) => f.createComma(a, b)) : f.createVoidZero();
 }
 
 interface ImportBinding {

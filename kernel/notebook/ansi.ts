@@ -22,10 +22,18 @@ export function applyControlChars(text: string): string {
         result = "";
         for (const part of line.split("\r")) result = part + result.slice(part.length);
       }
-      while (result.includes("\b")) result = result.replace(/[^\b\n]?\u0008/, "");
-      return result;
+      return result.includes("\b") ? applyBackspaces(result) : result;
     })
     .join("\n");
+}
+
+function applyBackspaces(line: string): string {
+  const kept: string[] = [];
+  for (const ch of line) {
+    if (ch === "\b") kept.pop();
+    else kept.push(ch);
+  }
+  return kept.join("");
 }
 
 /** The colour of an anser entry: a class for the 16 named colours, else an rgb() value. */

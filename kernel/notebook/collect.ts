@@ -71,10 +71,20 @@ export function createOutputCollector(): OutputCollector {
       const displayId = transientDisplayId(content);
       switch (header.msg_type) {
         case "stream":
-          add({ output_type: "stream", name: content.name === "stderr" ? "stderr" : "stdout", text: String(content.text ?? "") }, undefined);
+          add(
+            {
+              output_type: "stream",
+              name: content.name === "stderr" ? "stderr" : "stdout",
+              text: String(content.text ?? ""),
+            },
+            undefined,
+          );
           return true;
         case "display_data":
-          add({ output_type: "display_data", data: bundle(content.data), metadata: bundle(content.metadata) }, displayId);
+          add(
+            { output_type: "display_data", data: bundle(content.data), metadata: bundle(content.metadata) },
+            displayId,
+          );
           return true;
         case "execute_result":
           add(

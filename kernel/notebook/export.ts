@@ -90,7 +90,12 @@ ${plotlyScripts(opts.plotly, bundle)}
 </body>
 </html>
 `;
-  return { html, warnings, figures: ctx.figures.length, plotlyBundle: opts.plotly === "none" ? undefined : bundle };
+  return {
+    html,
+    warnings,
+    figures: ctx.figures.length,
+    plotlyBundle: opts.plotly === "none" ? undefined : bundle,
+  };
 }
 
 interface CellOptions {
@@ -146,7 +151,8 @@ function renderCodeCell(
   }
   if (!cellTags.includes("remove-output") && cell.outputs.length) {
     const outputs = cell.outputs.map((o) => {
-      const out = o.output_type === "execute_result" && opts.prompts ? `Out[${o.execution_count ?? count}]:` : "";
+      const out =
+        o.output_type === "execute_result" && opts.prompts ? `Out[${o.execution_count ?? count}]:` : "";
       return `<div class="row output"><div class="prompt out">${out}</div><div class="output-body">${renderOutput(o, ctx)}</div></div>`;
     });
     parts.push(`<div class="outputs">${outputs.join("")}</div>`);

@@ -1,6 +1,12 @@
 /** Escaping for the three places text lands in a page: element text, attribute values, and script data. */
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Escapes text for element content and for quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -50,7 +56,14 @@ export function balanceHtml(html: string): string {
         continue;
       }
       // Implicitly close what was left open inside it, as an HTML parser would.
-      out += html.slice(last, m.index) + open.splice(at).slice(1).reverse().map((t) => `</${t}>`).join("");
+      out +=
+        html.slice(last, m.index) +
+        open
+          .splice(at)
+          .slice(1)
+          .reverse()
+          .map((t) => `</${t}>`)
+          .join("");
       last = m.index;
       continue;
     }
@@ -63,5 +76,11 @@ export function balanceHtml(html: string): string {
     if (!VOID_ELEMENTS.has(tag) && !attrs.trim().endsWith("/")) open.push(tag);
   }
   out += html.slice(last);
-  return out + open.reverse().map((t) => `</${t}>`).join("");
+  return (
+    out +
+    open
+      .reverse()
+      .map((t) => `</${t}>`)
+      .join("")
+  );
 }

@@ -47,8 +47,12 @@ export interface RunningKernel {
 /** `node dist/kernel/cli.js kernel --connection-file {connection_file}`, found from this module's place. */
 export function defaultKernelArgv(): string[] {
   // From dist/kernel/notebook/ the CLI is ../cli.js; from the sources (tests) it is in dist/ at the root.
-  const candidates = [new URL("../cli.js", import.meta.url), new URL("../../dist/kernel/cli.js", import.meta.url)];
-  const cli = candidates.map((u) => fileURLToPath(u)).find((p) => existsSync(p)) ?? fileURLToPath(candidates[0]);
+  const candidates = [
+    new URL("../cli.js", import.meta.url),
+    new URL("../../dist/kernel/cli.js", import.meta.url),
+  ];
+  const cli =
+    candidates.map((u) => fileURLToPath(u)).find((p) => existsSync(p)) ?? fileURLToPath(candidates[0]);
   return [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"];
 }
 
@@ -59,7 +63,9 @@ export async function startKernel(options: KernelOptions = {}): Promise<RunningK
   const connection = await newConnectionInfo();
   const file = join(dir, "kernel.json");
   await writeFile(file, JSON.stringify(connection), { mode: 0o600 });
-  const [cmd, ...args] = (options.argv ?? defaultKernelArgv()).map((a) => a.replaceAll("{connection_file}", file));
+  const [cmd, ...args] = (options.argv ?? defaultKernelArgv()).map((a) =>
+    a.replaceAll("{connection_file}", file),
+  );
   const child = spawn(cmd, args, { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
   let spawnFailure: Error | undefined;
   child.once("error", (e) => (spawnFailure = e));
@@ -89,7 +95,8 @@ export async function startKernel(options: KernelOptions = {}): Promise<RunningK
     info = await Promise.race([
       client.ready(options.startupTimeoutMs ?? 30_000),
       exited.then((e) => {
-        if (spawnFailure) throw new Error(`cannot start the kernel ${JSON.stringify(cmd)}: ${spawnFailure.message}`);
+        if (spawnFailure)
+          throw new Error(`cannot start the kernel ${JSON.stringify(cmd)}: ${spawnFailure.message}`);
         throw new Error(`the kernel exited during start-up (${describeExit(e)})${stderrNote(tail)}`);
       }),
     ]);
@@ -109,7 +116,9 @@ export async function startKernel(options: KernelOptions = {}): Promise<RunningK
     isAlive,
     async shutdown() {
       if (child.exitCode === null && child.signalCode === null) {
-        await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: 3000 }).catch(() => undefined);
+        await client
+          .request("control", "shutdown_request", { restart: false }, { timeoutMs: 3000 })
+          .catch(() => undefined);
         const ended = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
         if (!ended) {
           child.kill("SIGTERM");

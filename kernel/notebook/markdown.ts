@@ -67,7 +67,11 @@ export function renderMarkdown(md: MarkdownIt, source: string, ctx: MarkdownCont
 }
 
 function isDisplayMathOrSpace(t: Token): boolean {
-  return (t.type === "math" && t.meta?.display === true) || (t.type === "text" && !t.content.trim()) || t.type === "softbreak";
+  return (
+    (t.type === "math" && t.meta?.display === true) ||
+    (t.type === "text" && !t.content.trim()) ||
+    t.type === "softbreak"
+  );
 }
 
 function rewriteInline(
@@ -129,10 +133,21 @@ function attachmentUrl(src: string, ctx: MarkdownContext): string {
 }
 
 /** Jupyter gives each heading an id made of its text, so links like `#The-Jacobian` work in the export. */
-function addHeadingAnchor(open: Token, inline: Token | undefined, maths: MathSegment[], slugs: Set<string>): void {
+function addHeadingAnchor(
+  open: Token,
+  inline: Token | undefined,
+  maths: MathSegment[],
+  slugs: Set<string>,
+): void {
   if (!inline?.children) return;
   const text = inline.children
-    .map((c) => (c.type === "math" ? String(c.meta?.tex ?? "") : c.type === "text" || c.type === "code_inline" ? c.content : ""))
+    .map((c) =>
+      c.type === "math"
+        ? String(c.meta?.tex ?? "")
+        : c.type === "text" || c.type === "code_inline"
+          ? c.content
+          : "",
+    )
     .join("")
     .replace(PLACEHOLDER, (_, i: string) => maths[Number(i)].tex)
     .trim();
@@ -141,7 +156,10 @@ function addHeadingAnchor(open: Token, inline: Token | undefined, maths: MathSeg
   for (let n = 1; slugs.has(slug); n++) slug = `${base}-${n}`;
   slugs.add(slug);
   open.attrSet("id", slug);
-  const anchor = textToken(inline.children[0] ?? inline, `<a class="anchor-link" href="#${escapeHtml(slug)}">¶</a>`);
+  const anchor = textToken(
+    inline.children[0] ?? inline,
+    `<a class="anchor-link" href="#${escapeHtml(slug)}">¶</a>`,
+  );
   anchor.type = "html_inline";
   inline.children.push(anchor);
 }

@@ -53,7 +53,10 @@ export function mimeText(value: unknown): string {
 }
 
 /** The MIME type a bundle is shown as, or undefined when it has none we can render. */
-export function chooseMime(data: MimeBundle, ctx: Pick<OutputContext, "sanitize" | "plotly">): string | undefined {
+export function chooseMime(
+  data: MimeBundle,
+  ctx: Pick<OutputContext, "sanitize" | "plotly">,
+): string | undefined {
   return MIME_ORDER.find((mime) => {
     if (!(mime in data)) return false;
     if (mime === "application/javascript") return !ctx.sanitize;
@@ -113,7 +116,9 @@ function renderLatex(text: string, ctx: OutputContext): string {
   if (!ctx.tex) return `<pre>${escapeHtml(text)}</pre>`;
   const segments = scanMath(text, { markdown: false });
   if (!segments.some((s) => s.kind === "math")) return ctx.tex.render(text, true);
-  return segments.map((s) => (s.kind === "math" ? ctx.tex!.render(s.tex, s.display) : escapeHtml(s.text))).join("");
+  return segments
+    .map((s) => (s.kind === "math" ? ctx.tex!.render(s.tex, s.display) : escapeHtml(s.text)))
+    .join("");
 }
 
 function renderSvg(svg: string, ctx: OutputContext): string {
@@ -157,7 +162,8 @@ function renderPlotly(fig: PlotlyFigure, data: MimeBundle, ctx: OutputContext): 
 }
 
 function staticPicture(data: MimeBundle, ctx: OutputContext): string | undefined {
-  if ("image/svg+xml" in data) return `<div class="output-svg">${renderSvg(mimeText(data["image/svg+xml"]), ctx)}</div>`;
+  if ("image/svg+xml" in data)
+    return `<div class="output-svg">${renderSvg(mimeText(data["image/svg+xml"]), ctx)}</div>`;
   const raster = RASTER.find((m) => m in data);
   if (raster) return `<div class="output-image">${renderRaster(raster, data[raster], {})}</div>`;
   const html = "text/html" in data ? mimeText(data["text/html"]) : undefined;

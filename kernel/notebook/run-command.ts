@@ -7,7 +7,14 @@ import { mkdir, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { exportNotebook } from "./export.js";
-import { NotebookError, readNotebook, serializeNotebook, withSplitLines, writeFileAtomic, type Notebook } from "./nbformat.js";
+import {
+  NotebookError,
+  readNotebook,
+  serializeNotebook,
+  withSplitLines,
+  writeFileAtomic,
+  type Notebook,
+} from "./nbformat.js";
 import { createProgress, type Progress } from "./progress.js";
 import { executableCells, runNotebook, type CellFailure } from "./run-notebook.js";
 import { joinSource } from "./nbformat.js";
@@ -72,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
   const jobsN = Number(values.jobs ?? 1);
   if (!Number.isInteger(jobsN) || jobsN < 1) return usageError("--jobs must be a whole number ≥ 1");
   const timeoutS = Number(values.timeout ?? 300);
-  if (!Number.isFinite(timeoutS) || timeoutS < 0) return usageError("--timeout must be a number of seconds ≥ 0");
+  if (!Number.isFinite(timeoutS) || timeoutS < 0)
+    return usageError("--timeout must be a number of seconds ≥ 0");
   const kernelArgv = values["kernel-cmd"] ? splitCommand(values["kernel-cmd"]) : undefined;
   if (kernelArgv && !kernelArgv.some((a) => a.includes("{connection_file}")))
     return usageError("--kernel-cmd must contain {connection_file}");
@@ -135,7 +143,13 @@ interface Settings {
   kernelArgv?: string[];
 }
 
-async function runOne(job: Job, nb: Notebook, s: Settings, progress: Progress, signal: AbortSignal): Promise<Outcome> {
+async function runOne(
+  job: Job,
+  nb: Notebook,
+  s: Settings,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<Outcome> {
   const started = Date.now();
   const cells = executableCells(nb).length;
   progress.notebookStarted(job.file, cells);
@@ -169,7 +183,11 @@ async function runOne(job: Job, nb: Notebook, s: Settings, progress: Progress, s
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const status = failures.length ? `FAILED (${failures.map(describeFailure).join("; ")})` : "ok";
-  progress.notebookDone(job.file, `${job.file}: ${result.executed}/${cells} cells in ${seconds} s, ${status}`, cells - result.executed);
+  progress.notebookDone(
+    job.file,
+    `${job.file}: ${result.executed}/${cells} cells in ${seconds} s, ${status}`,
+    cells - result.executed,
+  );
   return { job, failures, sources };
 }
 
@@ -182,10 +200,14 @@ function firstLine(s: string): string {
 }
 
 function summarize(outcomes: Outcome[], count: number, aborted: boolean): number {
-  const failed = outcomes.filter((o) => o.failures.length).sort((a, b) => a.job.file.localeCompare(b.job.file));
-  if (aborted) process.stderr.write("\ngradlab run: interrupted; no notebook was written after the interrupt\n");
+  const failed = outcomes
+    .filter((o) => o.failures.length)
+    .sort((a, b) => a.job.file.localeCompare(b.job.file));
+  if (aborted)
+    process.stderr.write("\ngradlab run: interrupted; no notebook was written after the interrupt\n");
   if (!failed.length) {
-    if (!aborted) process.stderr.write(`gradlab run: ${count} notebook${count === 1 ? "" : "s"} ran without errors\n`);
+    if (!aborted)
+      process.stderr.write(`gradlab run: ${count} notebook${count === 1 ? "" : "s"} ran without errors\n`);
     return aborted ? 130 : 0;
   }
   const lines = failed.flatMap((o) =>
@@ -195,7 +217,9 @@ function summarize(outcomes: Outcome[], count: number, aborted: boolean): number
       return `  ${o.job.file}${where}: ${f.message.replace(/\n/g, "\n    ")}`;
     }),
   );
-  process.stderr.write(`\ngradlab run: ${failed.length} of ${count} notebook${count === 1 ? "" : "s"} failed:\n${lines.join("\n")}\n`);
+  process.stderr.write(
+    `\ngradlab run: ${failed.length} of ${count} notebook${count === 1 ? "" : "s"} failed:\n${lines.join("\n")}\n`,
+  );
   return aborted ? 130 : 1;
 }
 

@@ -7,7 +7,13 @@
  */
 import type { Message } from "../protocol/wire.js";
 import { createOutputCollector } from "./collect.js";
-import { describeExit, lastWords, startKernel, type KernelOptions, type RunningKernel } from "./kernel-process.js";
+import {
+  describeExit,
+  lastWords,
+  startKernel,
+  type KernelOptions,
+  type RunningKernel,
+} from "./kernel-process.js";
 import { joinSource, type CodeCell, type Notebook } from "./nbformat.js";
 
 export interface RunOptions {
@@ -59,7 +65,12 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
   try {
     kernel = await startKernel(options.kernel);
   } catch (e) {
-    return { notebook: nb, failures: [{ cell: 0, kind: "start", message: (e as Error).message }], executed: 0, ok: false };
+    return {
+      notebook: nb,
+      failures: [{ cell: 0, kind: "start", message: (e as Error).message }],
+      executed: 0,
+      ok: false,
+    };
   }
   const languageInfo = kernel.info.content.language_info;
   if (languageInfo && typeof languageInfo === "object")
@@ -113,7 +124,8 @@ async function runCell(
     onMessage: (m) => {
       if (m.header.msg_type === "execute_input" && typeof m.content.execution_count === "number")
         cell.execution_count = m.content.execution_count;
-      if (m.header.msg_type === "error") error = { ename: String(m.content.ename), evalue: String(m.content.evalue) };
+      if (m.header.msg_type === "error")
+        error = { ename: String(m.content.ename), evalue: String(m.content.evalue) };
       collector.apply(m);
     },
   });
@@ -124,7 +136,9 @@ async function runCell(
   const timedOut =
     options.timeoutMs === undefined
       ? new Promise<Outcome>(() => undefined)
-      : new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: "timeout" }), options.timeoutMs)));
+      : new Promise<Outcome>(
+          (resolve) => (timer = setTimeout(() => resolve({ kind: "timeout" }), options.timeoutMs)),
+        );
   let outcome = await Promise.race([reply, died, timedOut, aborted]);
   clearTimeout(timer);
 
@@ -145,13 +159,21 @@ async function runCell(
     stopped = true;
     if (outcome.kind === "timeout") {
       kernel.kill();
-      return { cell: where, kind: "timeout", message: `timed out after ${seconds} s and did not stop when interrupted; kernel killed` };
+      return {
+        cell: where,
+        kind: "timeout",
+        message: `timed out after ${seconds} s and did not stop when interrupted; kernel killed`,
+      };
     }
     if (outcome.kind === "finished")
       return { cell: where, kind: "timeout", message: `timed out after ${seconds} s (interrupted)` };
   }
   if (outcome.kind === "died")
-    return { cell: where, kind: "kernel-died", message: `the kernel died while running this cell (${outcome.how})${lastWords(kernel)}` };
+    return {
+      cell: where,
+      kind: "kernel-died",
+      message: `the kernel died while running this cell (${outcome.how})${lastWords(kernel)}`,
+    };
   if (outcome.kind === "aborted") {
     kernel.kill();
     return { cell: where, kind: "aborted", message: "run interrupted" };
@@ -159,7 +181,10 @@ async function runCell(
   const content = outcome.reply.content;
   if (typeof content.execution_count === "number") cell.execution_count = content.execution_count;
   if (content.status === "error" || content.status === "aborted") {
-    const e = error ?? { ename: String(content.ename ?? "Error"), evalue: String(content.evalue ?? content.status) };
+    const e = error ?? {
+      ename: String(content.ename ?? "Error"),
+      evalue: String(content.evalue ?? content.status),
+    };
     return { cell: where, kind: "error", message: `${e.ename}: ${e.evalue}` };
   }
   return undefined;
@@ -177,7 +202,9 @@ async function interrupt(kernel: RunningKernel): Promise<void> {
 function abortPromise(signal: AbortSignal | undefined): Promise<Outcome> {
   if (!signal) return new Promise(() => undefined);
   if (signal.aborted) return Promise.resolve({ kind: "aborted" });
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve({ kind: "aborted" }), { once: true }));
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve({ kind: "aborted" }), { once: true }),
+  );
 }
 
 function sleep(ms: number): Promise<void> {

@@ -44,7 +44,8 @@ const DROPPED_ATTRS = new Set(["srcdoc", "srcset", "formaction", "ping", "http-e
 /** Returns `html` with only allowlisted, inert markup left. Works on fragments, HTML or inline SVG. */
 export function sanitizeHtml(html: string): string {
   const out: string[] = [];
-  const re = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<![^>]*>|<\?[\s\S]*?(?:\?>|$)|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|([^<]+)|</;
+  const re =
+    /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<![^>]*>|<\?[\s\S]*?(?:\?>|$)|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|([^<]+)|</;
   const pattern = new RegExp(re.source, "g");
   let dropUntil: string | undefined;
   for (let m = pattern.exec(html); m; m = pattern.exec(html)) {
@@ -52,7 +53,8 @@ export function sanitizeHtml(html: string): string {
     if (rawTag === undefined) {
       if (dropUntil) continue;
       if (text !== undefined) out.push(text.replace(/>/g, "&gt;"));
-      else if (cdata !== undefined) out.push(cleanCss(cdata).replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`));
+      else if (cdata !== undefined)
+        out.push(cleanCss(cdata).replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`));
       else if (whole === "<") out.push("&lt;");
       continue;
     }
@@ -104,7 +106,9 @@ function normaliseUrl(value: string): string {
     .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Number(d)))
     .replace(/&colon;/gi, ":")
     .replace(/&(tab|newline);/gi, "")
-    .replace(/[\u0000-\u0020\u007f]/g, "")
+    .split("")
+    .filter((c) => c.charCodeAt(0) > 0x20 && c !== "\u007f")
+    .join("")
     .toLowerCase();
 }
 

@@ -17,7 +17,10 @@ export function scopeSvgIds(svg: string, prefix: string): string {
   if (ids.size === 0) return svg;
   const rename = (id: string) => (ids.has(id) ? prefix + id : id);
   return svg
-    .replace(/(\sid\s*=\s*)(["'])([^"']+)\2/g, (_, a: string, q: string, id: string) => `${a}${q}${rename(id)}${q}`)
+    .replace(
+      /(\sid\s*=\s*)(["'])([^"']+)\2/g,
+      (_, a: string, q: string, id: string) => `${a}${q}${rename(id)}${q}`,
+    )
     .replace(/url\(\s*(['"]?)#([^)'"]+)\1\s*\)/g, (_, q: string, id: string) => `url(${q}#${rename(id)}${q})`)
     .replace(
       /(\s(?:xlink:)?href\s*=\s*)(["'])#([^"']+)\2/g,

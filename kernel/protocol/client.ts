@@ -176,6 +176,19 @@ export class KernelClient {
     return { request: request as Message, finished };
   }
 
+  /**
+   * Sends a message that has no reply (comm_open, comm_msg, comm_close) and resolves with its iopub
+   * messages once the kernel is idle again.
+   */
+  async notify(channel: RequestChannel, message: Message<unknown>, timeoutMs?: number): Promise<Message[]> {
+    const id = message.header.msg_id;
+    const messages = this.track(id);
+    await this.send(channel, message);
+    return withTimeout(messages, timeoutMs, `${message.header.msg_type} did not finish`).finally(() =>
+      this.pending.delete(id),
+    );
+  }
+
   execute(code: string, options: ExecuteOptions = {}): Promise<Execution> {
     return this.run("shell", this.executeRequest(code, options), options);
   }

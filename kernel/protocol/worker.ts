@@ -22,6 +22,8 @@ import {
 } from "./wire.js";
 
 const init = workerData as WorkerInit;
+/** Larger requests are dropped unparsed (a cell's code or a comm message is far smaller). */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const shared = new Int32Array(init.shared);
 const signer = createSigner(init.info.key, init.info.signature_scheme);
 
@@ -178,7 +180,7 @@ function main(sockets: Sockets): void {
   }
 
   function onRequest(channel: "shell" | "control" | "stdin", frames: Buffer[]): void {
-    const decoded = decode(frames, signer);
+    const decoded = decode(frames, signer, { maxBytes: MAX_MESSAGE_BYTES });
     if (!decoded.ok) return dropped(channel, decoded.reason);
     const message = decoded.message;
     const type = message.header.msg_type;

@@ -402,11 +402,11 @@ export class Session {
   /** The synchronous form (`prompt()`): blocks this thread until the answer comes. */
   inputSync(prompt: string, password: boolean): string | null {
     const ctx = this.inputContext("prompt()");
-    const wait = this.options.transport.waitForInput;
-    if (!wait) throw new Error("prompt() is not available here; use `await input()`");
+    const transport = this.options.transport;
+    if (!transport.waitForInput) throw new Error("prompt() is not available here; use `await input()`");
     void this.outbox.flush();
     const request = this.inputRequest(ctx, prompt, password);
-    const answer = wait(() => this.options.transport.send("stdin", request));
+    const answer = transport.waitForInput(() => transport.send("stdin", request));
     if (answer.kind === "interrupted") {
       this.interruptContext(ctx);
       throw new Error("prompt() was interrupted");

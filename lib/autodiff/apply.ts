@@ -27,7 +27,7 @@ export function apply<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: 
   if (autodiffState.gradEnabled) {
     for (let i = 0; i < inputs.length; i++)
       if (inputs[i].requiresGrad) {
-        out.node = { prim, inputs, params };
+        out.node = { prim, inputs, params, scope: autodiffState.scope };
         out.requiresGrad = true;
         break;
       }

@@ -8,6 +8,8 @@
  *   - `prim.name`   the primitive's name: "add", "matmul", "tanh", "sum", "reshape", ...
  *   - `inputs`      the input tensors, in order (the tape's edges point from `t` to them)
  *   - `params`      plain data fixed at call time (axes, keepdims, shapes, permutation, transpose flags)
+ *   - `scope`       the composite op it was made inside ("sigmoid", "crossEntropy/logSoftmax") or null,
+ *                   so a picture can draw a composite as one box (its primitives share the scope)
  * Leaves (tensors made by `tensor(...)`, parameters) have `node === null`. `parentsOf(t)` returns the
  * inputs. Names: `tensor(.., { name: "W1" })` or `.named("W1")` set `t.name`.
  *
@@ -47,6 +49,8 @@ export interface Node<P = unknown> {
   readonly prim: Primitive<P>;
   readonly inputs: readonly Tensor[];
   readonly params: P;
+  /** The composite op(s) this node was made inside, e.g. "sigmoid" or "crossEntropy/logSoftmax"; null at top level. */
+  readonly scope: string | null;
 }
 
 /** A forward-mode dual: at `level`, this tensor's value is `primal` and its tangent is `tangent`. */

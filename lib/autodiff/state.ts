@@ -8,6 +8,8 @@ export const autodiffState = {
   gradEnabled: true,
   /** Next forward-mode level. Nested jvp calls get increasing levels, so tangents never mix. */
   nextLevel: 1,
+  /** Name path of the composite op being evaluated ("crossEntropy/logSoftmax"), recorded on new nodes. */
+  scope: null as string | null,
 };
 
 /**
@@ -21,5 +23,20 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
     return fn();
   } finally {
     autodiffState.gradEnabled = prev;
+  }
+}
+
+/**
+ * Evaluates a composite op's body with its name recorded on every tape node created inside, so a graph
+ * picture can draw `sigmoid` as one box instead of its four primitives. Nested composites give paths.
+ * @example scoped("sigmoid", () => add(mul(tanh(mul(x, 0.5)), 0.5), 0.5))
+ */
+export function scoped<T>(name: string, fn: () => T): T {
+  const prev = autodiffState.scope;
+  autodiffState.scope = prev === null ? name : `${prev}/${name}`;
+  try {
+    return fn();
+  } finally {
+    autodiffState.scope = prev;
   }
 }

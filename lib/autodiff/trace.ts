@@ -5,9 +5,10 @@
  * tensors, so a picture is the same in a live notebook, an export and with scripts off.
  *
  * The tape (see primitive.ts) is walked iteratively, so a graph of any depth is fine. By default the
- * reshapes that ops insert around their primitive (matmul of a matrix and a vector reshapes the vector to a
- * column and the result back) are merged away: a reshape keeps the values in the same row-major order, so
- * every flattened Jacobian and gradient is unchanged, and the graph shows one node per op the user wrote.
+ * reshapes that only add or drop axes of size 1 (matmul of a matrix and a vector makes the vector a column
+ * and drops that axis from the result) are merged away: such a reshape keeps the values in the same
+ * row-major order, so every flattened Jacobian and gradient is unchanged, and the graph shows one node per
+ * op the user wrote. Reshapes that regroup values (flatten, [6] → [2, 3]) stay as nodes.
  */
 import { Tensor } from "../tensor/tensor.js";
 import { withGradMode } from "./state.js";
@@ -226,6 +227,13 @@ function postOrder(y: Tensor): Tensor[] {
   return order;
 }
 
+/** Whether two shapes differ only by axes of size 1 ([3] and [3, 1]; not [2, 3] and [6]). */
+function onlyUnitDims(a: readonly number[], b: readonly number[]): boolean {
+  const x = a.filter((d) => d !== 1);
+  const y = b.filter((d) => d !== 1);
+  return x.length === y.length && x.every((d, i) => d === y[i]);
+}
+
 /** The trace's entries and, for every taped tensor, the entry it shows as. */
 function entriesOf(y: Tensor, raw: boolean): { entries: Entry[]; entryOf: Map<Tensor, number> } {
   const order = postOrder(y);
@@ -235,23 +243,19 @@ function entriesOf(y: Tensor, raw: boolean): { entries: Entry[]; entryOf: Map<Te
   const entryOf = new Map<Tensor, number>();
   for (const t of order) {
     const node = t.node;
-    if (!raw && node?.prim.name === "reshape") {
+    if (!raw && node?.prim.name === "reshape" && onlyUnitDims(node.inputs[0].shape, t.shape)) {
       const input = node.inputs[0];
       const e = entryOf.get(input)!;
       const inner = entries[e];
-      // The reshape is the only use of an unnamed op's result: show that op with the reshaped result (and
-      // the reshape's name, if the user named it).
-      if (
-        inner.op !== null &&
-        inner.shown === input &&
-        input.name === undefined &&
-        consumers.get(input) === 1
-      ) {
+      // Dropping unit axes from an unnamed op's only use (matmul's [2, 1] result back to [2]): show that
+      // op with the reshaped result, under the reshape's name if the user gave one.
+      const mergeable = inner.op !== null && inner.shown === input && input.name === undefined;
+      if (mergeable && t.shape.length < input.shape.length && consumers.get(input) === 1) {
         inner.shown = t;
         entryOf.set(t, e);
         continue;
       }
-      // Otherwise an unnamed reshape is an alias: its users point straight at its input.
+      // Adding or moving unit axes (a vector made a column for matmul): its users point at its input.
       if (t.name === undefined) {
         entryOf.set(t, e);
         continue;

@@ -6,6 +6,7 @@ import * as ops from "../tensor/ops.js";
 import { logSoftmax, mean, square } from "../tensor/composite.js";
 import { formatShape } from "../tensor/shape.js";
 import { allocate } from "../tensor/dtype.js";
+import { scoped } from "../autodiff/state.js";
 
 /**
  * Mean squared error: mean((pred − target)²).
@@ -15,7 +16,7 @@ export function mseLoss(pred: Tensor, target: Tensor | number): Tensor {
   ops.asTensor("mseLoss", pred, "prediction");
   if (target instanceof Tensor && formatShape(target.shape) !== formatShape(pred.shape))
     throw new RangeError(`mseLoss: prediction ${formatShape(pred.shape)} and target ${formatShape(target.shape)} differ`);
-  return mean(square(ops.sub(pred, target)));
+  return scoped("mseLoss", () => mean(square(ops.sub(pred, target))));
 }
 
 /**
@@ -44,6 +45,8 @@ export function crossEntropy(logits: Tensor, labels: Tensor | readonly number[] 
     });
     target = new Tensor(d, logits.shape, logits.dtype);
   }
-  const nll = ops.neg(ops.sum(ops.mul(target, logSoftmax(logits, -1)), -1));
-  return r === 1 ? nll : mean(nll);
+  return scoped("crossEntropy", () => {
+    const nll = ops.neg(ops.sum(ops.mul(target, logSoftmax(logits, -1)), -1));
+    return r === 1 ? nll : mean(nll);
+  });
 }

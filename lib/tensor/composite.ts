@@ -7,6 +7,7 @@ import * as ops from "./ops.js";
 import { asTensor, type Operand } from "./ops.js";
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape } from "./shape.js";
 import { eye } from "./create.js";
+import { scoped } from "../autodiff/state.js";
 
 type Axes = number | readonly number[];
 
@@ -17,12 +18,16 @@ export function square(x: Tensor): Tensor {
 
 /** σ(x) = 1/(1+e^(−x)), computed as (1 + tanh(x/2))/2, which never overflows. @example sigmoid(tensor([0])) // [0.5] */
 export function sigmoid(x: Tensor): Tensor {
-  return ops.add(ops.mul(ops.tanh(ops.mul(x, 0.5)), 0.5), 0.5);
+  return scoped("sigmoid", () => {
+    return ops.add(ops.mul(ops.tanh(ops.mul(x, 0.5)), 0.5), 0.5);
+  });
 }
 
 /** max(x, 0), with derivative 0 at 0 (the usual convention). @example relu(tensor([-1, 2])) // [0, 2] */
 export function relu(x: Tensor): Tensor {
-  return ops.where(ops.gt(x, 0), x, 0);
+  return scoped("relu", () => {
+    return ops.where(ops.gt(x, 0), x, 0);
+  });
 }
 
 /**
@@ -30,27 +35,35 @@ export function relu(x: Tensor): Tensor {
  * @example softplus(tensor([0])) // [0.6931]
  */
 export function softplus(x: Tensor): Tensor {
-  return ops.add(ops.maximum(x, 0), ops.log1p(ops.exp(ops.neg(ops.abs(x)))));
+  return scoped("softplus", () => {
+    return ops.add(ops.maximum(x, 0), ops.log1p(ops.exp(ops.neg(ops.abs(x)))));
+  });
 }
 
 /** Element-wise min(a, b) = −max(−a, −b). @example minimum(tensor([1, 5]), 3) // [1, 3] */
 export function minimum(a: Operand, b: Operand): Tensor {
-  const na = typeof a === "number" ? -a : ops.neg(a);
-  const nb = typeof b === "number" ? -b : ops.neg(b);
-  return ops.neg(ops.maximum(na, nb));
+  return scoped("minimum", () => {
+    const na = typeof a === "number" ? -a : ops.neg(a);
+    const nb = typeof b === "number" ? -b : ops.neg(b);
+    return ops.neg(ops.maximum(na, nb));
+  });
 }
 
 /** Min over axes = −max(−x). @example min(tensor([[1, 5], [3, 4]]), 1) // [1, 3] */
 export function min(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  return ops.neg(ops.max(ops.neg(asTensor("min", x)), axis, keepdims));
+  return scoped("min", () => {
+    return ops.neg(ops.max(ops.neg(asTensor("min", x)), axis, keepdims));
+  });
 }
 
 /** Mean over axes (all when omitted). @example mean(tensor([1, 2, 3])) // 2 */
 export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  asTensor("mean", x);
-  const axes = normalizeAxes("mean", axis, x.shape.length);
-  const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return ops.div(ops.sum(x, axes, keepdims), count);
+  return scoped("mean", () => {
+    asTensor("mean", x);
+    const axes = normalizeAxes("mean", axis, x.shape.length);
+    const count = axes.reduce((n, a) => n * x.shape[a], 1);
+    return ops.div(ops.sum(x, axes, keepdims), count);
+  });
 }
 
 /**
@@ -59,24 +72,30 @@ export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
  * @example logsumexp(tensor([0, 0])) // ln 2
  */
 export function logsumexp(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  asTensor("logsumexp", x);
-  const axes = normalizeAxes("logsumexp", axis, x.shape.length);
-  const m0 = ops.max(x, axes, true).detach();
-  const m = ops.where(ops.eq(m0, -Infinity), 0, m0);
-  const y = ops.add(ops.log(ops.sum(ops.exp(ops.sub(x, m)), axes, true)), m);
-  return keepdims ? y : ops.reshape(y, reducedShape(x.shape, axes, false));
+  return scoped("logsumexp", () => {
+    asTensor("logsumexp", x);
+    const axes = normalizeAxes("logsumexp", axis, x.shape.length);
+    const m0 = ops.max(x, axes, true).detach();
+    const m = ops.where(ops.eq(m0, -Infinity), 0, m0);
+    const y = ops.add(ops.log(ops.sum(ops.exp(ops.sub(x, m)), axes, true)), m);
+    return keepdims ? y : ops.reshape(y, reducedShape(x.shape, axes, false));
+  });
 }
 
 /** Softmax along an axis (default last): eˣ / Σ eˣ, shifted by the max. @example softmax(tensor([0, 0])) // [0.5, 0.5] */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  asTensor("softmax", x);
-  const e = ops.exp(ops.sub(x, ops.max(x, axis, true).detach()));
-  return ops.div(e, ops.sum(e, axis, true));
+  return scoped("softmax", () => {
+    asTensor("softmax", x);
+    const e = ops.exp(ops.sub(x, ops.max(x, axis, true).detach()));
+    return ops.div(e, ops.sum(e, axis, true));
+  });
 }
 
 /** log softmax along an axis (default last): x − logsumexp(x). @example logSoftmax(tensor([0, 0])) // [-0.6931, -0.6931] */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return ops.sub(x, logsumexp(x, axis, true));
+  return scoped("logSoftmax", () => {
+    return ops.sub(x, logsumexp(x, axis, true));
+  });
 }
 
 /** Inner product of vectors, or matmul for higher ranks. @example dot(tensor([1, 2]), tensor([3, 4])) // 11 */
@@ -86,7 +105,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Outer product of two vectors: [m] ⊗ [n] → [m, n]. @example outer(tensor([1, 2]), tensor([3])) // [[3], [6]] */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  return ops.mul(unsqueeze(flatten(a), -1), flatten(b));
+  return scoped("outer", () => {
+    return ops.mul(unsqueeze(flatten(a), -1), flatten(b));
+  });
 }
 
 /** All elements as one axis. @example flatten(zeros([2, 3])).shape // [6] */
@@ -121,19 +142,21 @@ export function squeeze(x: Tensor, axis?: Axes): Tensor {
 
 /** Stacks same-shaped tensors along a new axis. @example stack([tensor(1), tensor(2)]) // [1, 2] */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  if (!xs || typeof xs.length !== "number" || xs.length === 0)
-    throw new TypeError("stack: expected a non-empty array of tensors");
-  const s0 = asTensor("stack", xs[0], "element 0").shape;
-  xs.forEach((x, i) => {
-    asTensor("stack", x, `element ${i}`);
-    if (formatShape(x.shape) !== formatShape(s0))
-      throw new RangeError(`stack: element ${i} has shape ${formatShape(x.shape)}, element 0 has ${formatShape(s0)}`);
+  return scoped("stack", () => {
+    if (!xs || typeof xs.length !== "number" || xs.length === 0)
+      throw new TypeError("stack: expected a non-empty array of tensors");
+    const s0 = asTensor("stack", xs[0], "element 0").shape;
+    xs.forEach((x, i) => {
+      asTensor("stack", x, `element ${i}`);
+      if (formatShape(x.shape) !== formatShape(s0))
+        throw new RangeError(`stack: element ${i} has shape ${formatShape(x.shape)}, element 0 has ${formatShape(s0)}`);
+    });
+    const a = normalizeAxis("stack", axis, s0.length + 1);
+    return ops.concat(
+      xs.map((x) => unsqueeze(x, a)),
+      a,
+    );
   });
-  const a = normalizeAxis("stack", axis, s0.length + 1);
-  return ops.concat(
-    xs.map((x) => unsqueeze(x, a)),
-    a,
-  );
 }
 
 /**
@@ -147,37 +170,39 @@ export type SliceRange = number | null | undefined | readonly [start?: number | 
  * @example slice(tensor([[1, 2, 3], [4, 5, 6]]), null, [0, 2]) // [[1, 2], [4, 5]]
  */
 export function slice(x: Tensor, ...ranges: SliceRange[]): Tensor {
-  asTensor("slice", x);
-  const r = x.shape.length;
-  if (ranges.length > r)
-    throw new RangeError(`slice: ${ranges.length} ranges given for a tensor of rank ${r} ${formatShape(x.shape)}`);
-  const starts: number[] = [];
-  const steps: number[] = [];
-  const sizes: number[] = [];
-  const keep: number[] = [];
-  for (let d = 0; d < r; d++) {
-    const n = x.shape[d];
-    const rg = ranges[d];
-    if (typeof rg === "number") {
-      if (!Number.isInteger(rg) || rg < -n || rg >= n)
-        throw new RangeError(`slice: index ${rg} is out of range for axis ${d} of size ${n}`);
-      starts.push(rg < 0 ? rg + n : rg);
-      steps.push(1);
-      sizes.push(1);
-      continue;
+  return scoped("slice", () => {
+    asTensor("slice", x);
+    const r = x.shape.length;
+    if (ranges.length > r)
+      throw new RangeError(`slice: ${ranges.length} ranges given for a tensor of rank ${r} ${formatShape(x.shape)}`);
+    const starts: number[] = [];
+    const steps: number[] = [];
+    const sizes: number[] = [];
+    const keep: number[] = [];
+    for (let d = 0; d < r; d++) {
+      const n = x.shape[d];
+      const rg = ranges[d];
+      if (typeof rg === "number") {
+        if (!Number.isInteger(rg) || rg < -n || rg >= n)
+          throw new RangeError(`slice: index ${rg} is out of range for axis ${d} of size ${n}`);
+        starts.push(rg < 0 ? rg + n : rg);
+        steps.push(1);
+        sizes.push(1);
+        continue;
+      }
+      keep.push(d);
+      const [s0, e0, st = 1] = rg ?? [];
+      if (!Number.isInteger(st) || st < 1) throw new RangeError(`slice: step ${st} must be a positive integer`);
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+      const s = s0 == null ? 0 : clamp(s0);
+      const e = e0 == null ? n : clamp(e0);
+      starts.push(s);
+      steps.push(st);
+      sizes.push(e > s ? Math.ceil((e - s) / st) : 0);
     }
-    keep.push(d);
-    const [s0, e0, st = 1] = rg ?? [];
-    if (!Number.isInteger(st) || st < 1) throw new RangeError(`slice: step ${st} must be a positive integer`);
-    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
-    const s = s0 == null ? 0 : clamp(s0);
-    const e = e0 == null ? n : clamp(e0);
-    starts.push(s);
-    steps.push(st);
-    sizes.push(e > s ? Math.ceil((e - s) / st) : 0);
-  }
-  const y = ops.sliceRaw(x, { starts, steps, sizes });
-  return keep.length === r ? y : ops.reshape(y, keep.map((d) => sizes[d]));
+    const y = ops.sliceRaw(x, { starts, steps, sizes });
+    return keep.length === r ? y : ops.reshape(y, keep.map((d) => sizes[d]));
+  });
 }
 
 /** Entry i along the first axis (negative counts from the end). @example index(tensor([[1, 2], [3, 4]]), 1) // [3, 4] */
@@ -190,12 +215,14 @@ export function index(x: Tensor, i: number): Tensor {
  * @example diag(tensor([1, 2])) // [[1, 0], [0, 2]]
  */
 export function diag(x: Tensor): Tensor {
-  asTensor("diag", x);
-  if (x.shape.length === 1) return ops.mul(unsqueeze(x, -1), eye(x.shape[0], { dtype: x.dtype }));
-  if (x.shape.length !== 2) throw new RangeError(`diag: expected a vector or a matrix, got ${formatShape(x.shape)}`);
-  const [m, n] = x.shape;
-  const k = Math.min(m, n);
-  return ops.sliceRaw(flatten(x), { starts: [0], steps: [n + 1], sizes: [k] });
+  return scoped("diag", () => {
+    asTensor("diag", x);
+    if (x.shape.length === 1) return ops.mul(unsqueeze(x, -1), eye(x.shape[0], { dtype: x.dtype }));
+    if (x.shape.length !== 2) throw new RangeError(`diag: expected a vector or a matrix, got ${formatShape(x.shape)}`);
+    const [m, n] = x.shape;
+    const k = Math.min(m, n);
+    return ops.sliceRaw(flatten(x), { starts: [0], steps: [n + 1], sizes: [k] });
+  });
 }
 
 /**
@@ -203,6 +230,8 @@ export function diag(x: Tensor): Tensor {
  * @example linear(x, W, b) // same as add(matmul(x, W.T), b)
  */
 export function linear(x: Tensor, W: Tensor, b?: Tensor | null): Tensor {
-  const y = ops.matmulTransposed(x, W);
-  return b ? ops.add(y, b) : y;
+  return scoped("linear", () => {
+    const y = ops.matmulTransposed(x, W);
+    return b ? ops.add(y, b) : y;
+  });
 }

@@ -121,126 +121,167 @@ export class Tensor {
     return ops.cast(this, dtype);
   }
 
+  /** A + b element-wise (broadcasting). @example x.add(1) */
   add(b: Operand): Tensor {
     return ops.add(this, b);
   }
+  /** A − b element-wise. @example x.sub(y) */
   sub(b: Operand): Tensor {
     return ops.sub(this, b);
   }
+  /** A · b element-wise. @example x.mul(2) */
   mul(b: Operand): Tensor {
     return ops.mul(this, b);
   }
+  /** A / b element-wise. @example x.div(y) */
   div(b: Operand): Tensor {
     return ops.div(this, b);
   }
+  /** A^b element-wise. @example x.pow(2) */
   pow(b: Operand): Tensor {
     return ops.pow(this, b);
   }
+  /** Max(a, b) element-wise. @example x.maximum(0) */
   maximum(b: Operand): Tensor {
     return ops.maximum(this, b);
   }
+  /** Min(a, b) element-wise. @example x.minimum(1) */
   minimum(b: Operand): Tensor {
     return comp.minimum(this, b);
   }
+  /** 1 where equal, else 0. @example x.eq(0) */
   eq(b: Operand): Tensor {
     return ops.eq(this, b);
   }
+  /** 1 where different, else 0. @example x.ne(0) */
   ne(b: Operand): Tensor {
     return ops.ne(this, b);
   }
+  /** 1 where a < b, else 0. @example x.lt(0) */
   lt(b: Operand): Tensor {
     return ops.lt(this, b);
   }
+  /** 1 where a ≤ b, else 0. @example x.le(0) */
   le(b: Operand): Tensor {
     return ops.le(this, b);
   }
+  /** 1 where a > b, else 0. @example x.gt(0) */
   gt(b: Operand): Tensor {
     return ops.gt(this, b);
   }
+  /** 1 where a ≥ b, else 0. @example x.ge(0) */
   ge(b: Operand): Tensor {
     return ops.ge(this, b);
   }
+  /** −x. @example x.neg() */
   neg(): Tensor {
     return ops.neg(this);
   }
+  /** Eˣ. @example x.exp() */
   exp(): Tensor {
     return ops.exp(this);
   }
+  /** Natural log. @example x.log() */
   log(): Tensor {
     return ops.log(this);
   }
+  /** Ln(1 + x). @example x.log1p() */
   log1p(): Tensor {
     return ops.log1p(this);
   }
+  /** Square root. @example x.sqrt() */
   sqrt(): Tensor {
     return ops.sqrt(this);
   }
+  /** |x|. @example x.abs() */
   abs(): Tensor {
     return ops.abs(this);
   }
+  /** Sign(x) ∈ {−1, 0, 1}. @example x.sign() */
   sign(): Tensor {
     return ops.sign(this);
   }
+  /** Sin x. @example x.sin() */
   sin(): Tensor {
     return ops.sin(this);
   }
+  /** Cos x. @example x.cos() */
   cos(): Tensor {
     return ops.cos(this);
   }
+  /** Tanh x. @example x.tanh() */
   tanh(): Tensor {
     return ops.tanh(this);
   }
+  /** X². @example x.square() */
   square(): Tensor {
     return comp.square(this);
   }
+  /** Σ(x) = 1/(1+e^(−x)). @example x.sigmoid() */
   sigmoid(): Tensor {
     return comp.sigmoid(this);
   }
+  /** Max(x, 0). @example x.relu() */
   relu(): Tensor {
     return comp.relu(this);
   }
+  /** Ln(1 + eˣ). @example x.softplus() */
   softplus(): Tensor {
     return comp.softplus(this);
   }
+  /** Sum over axes (all by default). @example x.sum(0, true) */
   sum(axis?: Axes, keepdims = false): Tensor {
     return ops.sum(this, axis, keepdims);
   }
+  /** Mean over axes (all by default). @example x.mean() */
   mean(axis?: Axes, keepdims = false): Tensor {
     return comp.mean(this, axis, keepdims);
   }
+  /** Max over axes (all by default). @example x.max(-1) */
   max(axis?: Axes, keepdims = false): Tensor {
     return ops.max(this, axis, keepdims);
   }
+  /** Min over axes (all by default). @example x.min(-1) */
   min(axis?: Axes, keepdims = false): Tensor {
     return comp.min(this, axis, keepdims);
   }
+  /** Log Σ exp over axes, stable. @example x.logsumexp(-1) */
   logsumexp(axis?: Axes, keepdims = false): Tensor {
     return comp.logsumexp(this, axis, keepdims);
   }
+  /** Softmax along an axis (default last). @example logits.softmax() */
   softmax(axis = -1): Tensor {
     return comp.softmax(this, axis);
   }
+  /** Log softmax along an axis (default last). @example logits.logSoftmax() */
   logSoftmax(axis = -1): Tensor {
     return comp.logSoftmax(this, axis);
   }
+  /** Matrix product (NumPy semantics). @example W.matmul(x) */
   matmul(b: Tensor): Tensor {
     return ops.matmul(this, b);
   }
+  /** Inner product of vectors. @example u.dot(v) */
   dot(b: Tensor): Tensor {
     return comp.dot(this, b);
   }
+  /** Same values, new shape (−1 infers one dim). @example x.reshape([2, -1]) */
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);
   }
+  /** All elements in one axis. @example x.flatten() */
   flatten(): Tensor {
     return comp.flatten(this);
   }
+  /** Drops size-1 axes. @example x.squeeze() */
   squeeze(axis?: Axes): Tensor {
     return comp.squeeze(this, axis);
   }
+  /** Inserts a size-1 axis. @example x.unsqueeze(0) */
   unsqueeze(axis: number): Tensor {
     return comp.unsqueeze(this, axis);
   }
+  /** Permutes axes (default: reverses them). @example x.transpose([1, 0]) */
   transpose(perm?: readonly number[]): Tensor {
     return ops.transpose(this, perm);
   }
@@ -248,15 +289,19 @@ export class Tensor {
   get T(): Tensor {
     return ops.transpose(this);
   }
+  /** Broadcasts to a shape. @example b.broadcastTo([4, 3]) */
   broadcastTo(shape: readonly number[]): Tensor {
     return ops.broadcastTo(this, shape);
   }
+  /** Slices axis by axis: index, null, or [start, end, step]. @example x.slice(null, [0, 2]) */
   slice(...ranges: comp.SliceRange[]): Tensor {
     return comp.slice(this, ...ranges);
   }
+  /** Entry i along the first axis. @example x.index(0) */
   index(i: number): Tensor {
     return comp.index(this, i);
   }
+  /** Diagonal of a matrix, or the diagonal matrix of a vector. @example x.diag() */
   diag(): Tensor {
     return comp.diag(this);
   }

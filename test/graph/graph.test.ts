@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DOMParser, onWarningStopParsing, type Element } from "@xmldom/xmldom";
-import { add, matmul, sigmoid, sum, tanh, tensor, DISPLAY } from "gradlab";
+import { add, linear, matmul, sigmoid, sum, tanh, tensor, DISPLAY } from "gradlab";
 import { backpropSteps, trace, type Trace } from "../../lib/autodiff/trace.js";
 import { graph, loadGraphviz } from "../../lib/display/graph/index.js";
 import { formatNumber, nestedString, shapeString, summarize } from "../../lib/display/graph/format.js";
@@ -155,6 +155,12 @@ describe("graph(y)", () => {
     const again = g[DISPLAY]();
     expect(again).not.toBeInstanceOf(Promise);
     expect((again as Record<string, unknown>)["image/svg+xml"]).toBe(first["image/svg+xml"]);
+  });
+
+  it("writes transposed matmul operands (linear's x·Wᵀ) with ᵀ", () => {
+    const W = tensor([[1, 2, 3]], { requiresGrad: true, name: "W" });
+    const text = graph(sum(linear(tensor([1, 0, 2], { name: "x" }), W))).text();
+    expect(text).toMatch(/= matmul\(x, Wᵀ\)/);
   });
 
   it("shows grads once backward() has run, and accepts a trace", async () => {

@@ -151,6 +151,27 @@ describe("trace of gradlab tensors", () => {
     expect(bt.steps.at(-1)!.upstream).toEqual([1]);
   });
 
+  it("merges only reshapes that add or drop unit axes; a flatten stays a node", () => {
+    const W = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true, name: "W" },
+    );
+    const flat = trace(sum(flatten(mul(W, W))));
+    expect(flat.nodes.map((n) => n.op)).toEqual(["leaf", "mul", "reshape", "sum"]);
+    const v = tensor([1, 2], { requiresGrad: true, name: "v" });
+    const col = trace(sum(tanh(unsqueeze(v, 1)))); // [2] → [2, 1]: an alias of v
+    expect(col.nodes.map((n) => n.name ?? n.op)).toEqual(["v", "tanh", "sum"]);
+    expect(col.nodes[1].shape).toEqual([2, 1]);
+    // The product into the alias flows to v itself, flattened in the same order.
+    const bt = backpropTrace(sum(tanh(unsqueeze(v, 1))));
+    const tanhStep = bt.steps.find((s) => bt.nodes[s.node].op === "tanh")!;
+    expect(tanhStep.pullbacks[0]).toMatchObject({ input: 0 });
+    expect(tanhStep.pullbacks[0].product).toHaveLength(2);
+  });
+
   it("traces a leaf as one node", () => {
     const t = trace(tensor([1, 2], { name: "a" }));
     expect(t.nodes).toHaveLength(1);

@@ -113,12 +113,14 @@ describe("reductions over random axes", () => {
 
 describe("matmul over random batch shapes", () => {
   it("matches a per-matrix reference and broadcasts batch dims; modes agree", () => {
-    const arb = fc.tuple(dim, dim, dim, fc.array(dim, { maxLength: 2 }), fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }), fc.integer({ min: 0, max: 999 }));
+    const share = fc.constantFrom("none", "a", "b");
+    const arb = fc.tuple(dim, dim, dim, fc.array(dim, { maxLength: 2 }), fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }), fc.integer({ min: 0, max: 999 }), share);
     fc.assert(
-      fc.property(arb, ([m, k, n, batch, ones, seed]) => {
-        const ba = batch.map((d, i) => (ones[i] ? 1 : d));
+      fc.property(arb, ([m, k, n, batch, ones, seed, shared]) => {
+        // shared "a": A is one matrix for every batch entry (then B carries the batch), and vice versa
+        const ba = shared === "a" ? [] : shared === "b" ? batch : batch.map((d, i) => (ones[i] ? 1 : d));
         const a = randn([...ba, m, k], { seed });
-        const b = randn([...batch, k, n], { seed: seed + 1 });
+        const b = randn(shared === "b" ? [k, n] : [...batch, k, n], { seed: seed + 1 });
         const y = g.matmul(a, b);
         expect(y.shape).toEqual([...batch, m, n]);
         const count = batch.reduce((p, q) => p * q, 1);
@@ -134,8 +136,9 @@ describe("matmul over random batch shapes", () => {
             rem -= i * stride;
             return i;
           });
-          idx.forEach((i, d) => (ta = ta * ba[d] + (ba[d] === 1 ? 0 : i)));
-          const blk = ref.matmul({ shape: [m, k], data: A.data.slice(ta * m * k, (ta + 1) * m * k) }, { shape: [k, n], data: B.data.slice(t * k * n, (t + 1) * k * n) });
+          if (shared !== "a") idx.forEach((i, d) => (ta = ta * ba[d] + (ba[d] === 1 ? 0 : i)));
+          const tb = shared === "b" ? 0 : t;
+          const blk = ref.matmul({ shape: [m, k], data: A.data.slice(ta * m * k, (ta + 1) * m * k) }, { shape: [k, n], data: B.data.slice(tb * k * n, (tb + 1) * k * n) });
           near(Array.from(y.data).slice(t * m * n, (t + 1) * m * n), blk.data);
         }
         const f = (xs: Tensor[]) => g.matmul(xs[0], xs[1]);

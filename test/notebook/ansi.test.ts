@@ -5,7 +5,11 @@ describe("ANSI to HTML", () => {
   it.each([
     ["named colour → class", "\x1b[31mred\x1b[39m", '<span class="ansi-red-fg">red</span>'],
     ["bright colour", "\x1b[91mred\x1b[0m", '<span class="ansi-bright-red-fg">red</span>'],
-    ["bold + colour", "\x1b[1;32mok\x1b[0m", '<span class="ansi-green-fg" style="font-weight:bold">ok</span>'],
+    [
+      "bold + colour",
+      "\x1b[1;32mok\x1b[0m",
+      '<span class="ansi-green-fg" style="font-weight:bold">ok</span>',
+    ],
     ["background", "\x1b[42mbg\x1b[0m", '<span class="ansi-green-bg">bg</span>'],
     ["256-colour cube", "\x1b[38;5;208mo\x1b[0m", '<span style="color:rgb(255, 135, 0)">o</span>'],
     ["256-colour grey", "\x1b[38;5;241mg\x1b[0m", '<span style="color:rgb(98, 98, 98)">g</span>'],

@@ -48,7 +48,11 @@ describe.runIf(run)("exported fixture pages in Chromium", () => {
 
   it("with JavaScript disabled, math and the static heatmap still show", async () => {
     const file = await writePage("rich-outputs");
-    const off = await openBrowser({ outputDir: "notebook", javaScriptEnabled: false, allow: (u) => u.startsWith("file:") });
+    const off = await openBrowser({
+      outputDir: "notebook",
+      javaScriptEnabled: false,
+      allow: (u) => u.startsWith("file:"),
+    });
     try {
       await checkPageWithoutScripts(off, file, "rich-outputs");
       expect(await off.page.locator(".katex-html").count()).toBeGreaterThan(5);

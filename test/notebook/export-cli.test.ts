@@ -6,7 +6,12 @@ import { describe, expect, it } from "vitest";
 import { cli, fixtures } from "./helpers.js";
 
 function gradlab(args: string[], cwd?: string) {
-  const r = spawnSync(process.execPath, [cli, "export", ...args], { encoding: "utf8", cwd, timeout: 20_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [cli, "export", ...args], {
+    encoding: "utf8",
+    cwd,
+    timeout: 20_000,
+    maxBuffer: 64 << 20,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -11,7 +11,8 @@ function cellHtml(html: string, id: string): string {
 }
 
 /** Inlined copies of plotly.js (each starts with its licence banner). */
-const plotlyLibraries = (html: string) => (html.match(/<script class="plotly-library">\/\*\*\n\* plotly\.js/g) ?? []).length;
+const plotlyLibraries = (html: string) =>
+  (html.match(/<script class="plotly-library">\/\*\*\n\* plotly\.js/g) ?? []).length;
 
 function notebook(cells: unknown[], metadata = {}): Notebook {
   return parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }), "t.ipynb");
@@ -44,7 +45,9 @@ describe("export: each kind of output", async () => {
     const c = cellHtml(html, "c06");
     expect(c.match(/class="plotly-figure"/g)).toHaveLength(2);
     expect(c).toContain('<div class="plotly-static"><div class="output-svg"><svg');
-    expect(c).toMatch(/<script type="application\/json" class="plotly-data">\{"data":\[\{[^<]*"type":"heatmap"/);
+    expect(c).toMatch(
+      /<script type="application\/json" class="plotly-data">\{"data":\[\{[^<]*"type":"heatmap"/,
+    );
     // A figure without any static picture says so when scripts are off.
     expect(c).toContain("<noscript>");
   });
@@ -61,7 +64,9 @@ describe("export: each kind of output", async () => {
   });
 
   it("PNG as a data URI with its size from metadata", () => {
-    expect(cellHtml(html, "c08")).toMatch(/<img src="data:image\/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]+" width="40" height="20"/);
+    expect(cellHtml(html, "c08")).toMatch(
+      /<img src="data:image\/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]+" width="40" height="20"/,
+    );
   });
 
   it("errors keep their ANSI colours as spans, text escaped", () => {
@@ -74,14 +79,16 @@ describe("export: each kind of output", async () => {
   it("self-contained HTML (a stepper) keeps its script and controls", () => {
     const c = cellHtml(html, "c10");
     expect(c).toContain('<button class="next" type="button">next</button>');
-    expect(c).toContain("<script>(function(){var r=document.getElementById(\"st-1\")");
+    expect(c).toContain('<script>(function(){var r=document.getElementById("st-1")');
   });
 
   it("an unknown MIME type falls back to text/plain, or a placeholder, and warns", () => {
     const c = cellHtml(html, "c11");
     expect(c).toContain("This output (application/vnd.custom.thing+json) has no representation");
     expect(c).toContain("custom fallback &lt;text&gt;");
-    expect(warnings).toContain("cell 11: no renderable representation among application/vnd.custom.thing+json");
+    expect(warnings).toContain(
+      "cell 11: no renderable representation among application/vnd.custom.thing+json",
+    );
   });
 
   it("JSON pretty-printed and highlighted; markdown output rendered with math", () => {
@@ -119,9 +126,11 @@ describe("export: each kind of output", async () => {
   });
 
   it("only the KaTeX fonts the page uses are inlined", () => {
-    const faces = [...html.matchAll(/font-family:(KaTeX_\w+);src:url\(data:font\/woff2;base64,[^)]*\) format\("woff2"\);font-weight:(\w+);font-style:(\w+)/g)].map(
-      (m) => `${m[1]} ${m[2]} ${m[3]}`,
-    );
+    const faces = [
+      ...html.matchAll(
+        /font-family:(KaTeX_\w+);src:url\(data:font\/woff2;base64,[^)]*\) format\("woff2"\);font-weight:(\w+);font-style:(\w+)/g,
+      ),
+    ].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
     expect(faces).toContain("KaTeX_Main normal normal");
     expect(faces).toContain("KaTeX_Math normal italic");
     expect(faces).toContain("KaTeX_AMS normal normal"); // \mathbb{R}
@@ -148,7 +157,11 @@ describe("export: plotly bundle choice and modes", () => {
   it("--plotly cdn: one script tag from the CDN and the figures' JSON", async () => {
     const r = await exportFixture("rich-outputs.ipynb", { plotly: "cdn" });
     expect(plotlyLibraries(r.html)).toBe(0);
-    expect(r.html.match(/<script class="plotly-library" src="https:\/\/cdn\.plot\.ly\/plotly-\d+\.\d+\.\d+\.min\.js"/g)).toHaveLength(1);
+    expect(
+      r.html.match(
+        /<script class="plotly-library" src="https:\/\/cdn\.plot\.ly\/plotly-\d+\.\d+\.\d+\.min\.js"/g,
+      ),
+    ).toHaveLength(1);
   });
 
   it("a page without figures has no plotly at all and stays small", async () => {
@@ -178,7 +191,9 @@ describe("export: a Python notebook", async () => {
   });
 
   it("sympy's $\\displaystyle …$ LaTeX is typeset", () => {
-    expect(cellHtml(html, "c07")).toContain('<annotation encoding="application/x-tex">\\displaystyle \\int x^{2}\\, dx</annotation>');
+    expect(cellHtml(html, "c07")).toContain(
+      '<annotation encoding="application/x-tex">\\displaystyle \\int x^{2}\\, dx</annotation>',
+    );
   });
 
   it("raw cells: HTML ones are included, others left out (as nbconvert does)", () => {
@@ -213,9 +228,21 @@ describe("export options", () => {
         source: "",
         execution_count: 1,
         outputs: [
-          { output_type: "display_data", metadata: {}, data: { "application/javascript": "alert(2)", "text/plain": "js" } },
-          { output_type: "display_data", metadata: {}, data: { "text/html": "<b onclick=alert(3)>b</b><script>alert(4)</script>" } },
-          { output_type: "display_data", metadata: {}, data: { "image/svg+xml": "<svg onload=alert(5)><script>alert(6)</script></svg>" } },
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "application/javascript": "alert(2)", "text/plain": "js" },
+          },
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "text/html": "<b onclick=alert(3)>b</b><script>alert(4)</script>" },
+          },
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "image/svg+xml": "<svg onload=alert(5)><script>alert(6)</script></svg>" },
+          },
         ],
       },
     ]);
@@ -249,9 +276,13 @@ describe("export options", () => {
 
   it("title: metadata, first heading, or file name; always escaped", async () => {
     const md = (s: string) => ({ cell_type: "markdown", metadata: {}, source: s });
-    expect((await exportNotebook(notebook([md("# The <Jacobian>")]))).html).toContain("<title>The &lt;Jacobian&gt;</title>");
+    expect((await exportNotebook(notebook([md("# The <Jacobian>")]))).html).toContain(
+      "<title>The &lt;Jacobian&gt;</title>",
+    );
     expect((await exportNotebook(notebook([], { title: "T" }))).html).toContain("<title>T</title>");
-    expect((await exportNotebook(notebook([]), { fileName: "dir/lec 1.ipynb" })).html).toContain("<title>lec 1</title>");
+    expect((await exportNotebook(notebook([]), { fileName: "dir/lec 1.ipynb" })).html).toContain(
+      "<title>lec 1</title>",
+    );
   });
 
   it("an output whose bundle is empty or odd never crashes the export", async () => {
@@ -263,9 +294,22 @@ describe("export options", () => {
         execution_count: 1,
         outputs: [
           { output_type: "display_data", metadata: {}, data: {} },
-          { output_type: "display_data", metadata: {}, data: { "application/vnd.plotly.v1+json": "not json", "text/plain": "fig" } },
-          { output_type: "display_data", metadata: {}, data: { "application/vnd.jupyter.widget-view+json": { model_id: "x" }, "text/plain": "HBox()" } },
-          { output_type: "execute_result", execution_count: 1, metadata: {}, data: { "text/plain": ["a\n", "b"] } },
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "application/vnd.plotly.v1+json": "not json", "text/plain": "fig" },
+          },
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "application/vnd.jupyter.widget-view+json": { model_id: "x" }, "text/plain": "HBox()" },
+          },
+          {
+            output_type: "execute_result",
+            execution_count: 1,
+            metadata: {},
+            data: { "text/plain": ["a\n", "b"] },
+          },
         ],
       },
     ]);

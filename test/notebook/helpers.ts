@@ -28,7 +28,8 @@ export function mainOf(html: string): string {
  */
 export function requireTool(name: string, available: boolean): boolean {
   if (available) return true;
-  if (process.env.GRADLAB_E2E === "required") throw new Error(`${name} is required (GRADLAB_E2E=required) but absent`);
+  if (process.env.GRADLAB_E2E === "required")
+    throw new Error(`${name} is required (GRADLAB_E2E=required) but absent`);
   process.stderr.write(`skipping tests that need ${name}: not installed\n`);
   return false;
 }

@@ -32,7 +32,11 @@ describe("KaTeX fonts a page needs", () => {
 
   it("display-mode sums and tall brackets use the Size fonts", () => {
     expect(fontsFor("\\sum_i x_i", true)).toContain("KaTeX_Size2-Regular.woff2");
-    expect(fontsFor("\\left(\\frac{\\frac{a}{b}}{\\frac{c}{d}}\\right)", true).some((f) => f.startsWith("KaTeX_Size"))).toBe(true);
+    expect(
+      fontsFor("\\left(\\frac{\\frac{a}{b}}{\\frac{c}{d}}\\right)", true).some((f) =>
+        f.startsWith("KaTeX_Size"),
+      ),
+    ).toBe(true);
   });
 
   it("text of the hidden MathML copy needs no font", () => {
@@ -47,7 +51,9 @@ describe("KaTeX fonts a page needs", () => {
     const used = new Set<string>();
     collectFontUse(katex.renderToString("\\mathbb{R}^n \\ni x"), styles, used);
     const css = katexCss(styles, used);
-    const faces = [...css.matchAll(/font-family:(KaTeX_\w+);src:url\(data:font\/woff2;base64,/g)].map((m) => m[1]);
+    const faces = [...css.matchAll(/font-family:(KaTeX_\w+);src:url\(data:font\/woff2;base64,/g)].map(
+      (m) => m[1],
+    );
     expect(faces.sort()).toEqual(["KaTeX_AMS", "KaTeX_Main", "KaTeX_Math"]);
     expect(css).not.toMatch(/url\((?!data:)/);
   });

@@ -71,7 +71,12 @@ describe("markdown with math", () => {
 
   it("bad TeX is shown as source and reported, never thrown", async () => {
     const tex = await createTexRenderer();
-    const html = renderMarkdown(md, "bad $\\frac{1}{$ good $x$", { tex, highlight, cleanHtml: (h) => h, slugs: new Set() });
+    const html = renderMarkdown(md, "bad $\\frac{1}{$ good $x$", {
+      tex,
+      highlight,
+      cleanHtml: (h) => h,
+      slugs: new Set(),
+    });
     expect(html).toContain('class="math-error"');
     expect(tex.problems).toHaveLength(1);
     expect(typeset(html)).toEqual(["x"]);
@@ -99,7 +104,9 @@ describe("markdown details", () => {
   });
 
   it("attachments become data URIs", async () => {
-    const html = await render("![pic](attachment:p.png)", { attachments: { "p.png": { "image/png": "iVBORw0K\nGgo=" } } });
+    const html = await render("![pic](attachment:p.png)", {
+      attachments: { "p.png": { "image/png": "iVBORw0K\nGgo=" } },
+    });
     expect(html).toContain('src="data:image/png;base64,iVBORw0KGgo="');
   });
 

@@ -10,7 +10,11 @@ describe("scanMath in markdown", () => {
     ["display dollars across lines", "$$\n- 2 & 3 \\\\\n4\n$$", [["\n- 2 & 3 \\\\\n4\n", true]]],
     ["\\( \\)", "see \\(a^2\\) here", [["a^2", false]]],
     ["\\[ \\]", "\\[ \\int_0^1 \\]", [[" \\int_0^1 ", true]]],
-    ["environment", "\\begin{equation}\na = b\n\\end{equation}", [["\\begin{equation}\na = b\n\\end{equation}", true]]],
+    [
+      "environment",
+      "\\begin{equation}\na = b\n\\end{equation}",
+      [["\\begin{equation}\na = b\n\\end{equation}", true]],
+    ],
     [
       "nested environment of the same name",
       "\\begin{matrix}\\begin{matrix}1\\end{matrix}\\end{matrix} x",
@@ -26,7 +30,15 @@ describe("scanMath in markdown", () => {
     ["inline math may span a soft line break", "$a\nb$", [["a\nb", false]]],
     ["unclosed dollar is text", "only $ one", []],
     ["\\\\) is a TeX line break, not a closer", "\\(a \\\\) b\\)", [["a \\\\) b", false]]],
-    ["several", "$a$ and $$b$$ and \\(c\\)", [["a", false], ["b", true], ["c", false]]],
+    [
+      "several",
+      "$a$ and $$b$$ and \\(c\\)",
+      [
+        ["a", false],
+        ["b", true],
+        ["c", false],
+      ],
+    ],
   ])("%s", (_name, src, expected) => {
     const segments = scanMath(src, { markdown: true });
     expect(math(segments)).toEqual(expected);

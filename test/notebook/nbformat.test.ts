@@ -15,7 +15,10 @@ import { fixtures } from "./helpers.js";
 describe("parseNotebook: bad input names the file and the cell", () => {
   it.each([
     ["invalid-json.ipynb", /invalid-json\.ipynb: not valid JSON/],
-    ["nbformat3.ipynb", /nbformat3\.ipynb: notebook format 3 is not supported.*nbconvert --to notebook --nbformat 4/],
+    [
+      "nbformat3.ipynb",
+      /nbformat3\.ipynb: notebook format 3 is not supported.*nbconvert --to notebook --nbformat 4/,
+    ],
     ["bad-output.ipynb", /bad-output\.ipynb: cell 2: output 1: stream "text" must be a string/],
   ])("%s", async (name, message) => {
     await expect(readNotebook(fixtures + name)).rejects.toThrow(message);
@@ -25,8 +28,14 @@ describe("parseNotebook: bad input names the file and the cell", () => {
   it.each([
     ['{"nbformat": 4, "cells": [{"cell_type": "chart"}]}', /x\.ipynb: cell 1: unknown cell_type "chart"/],
     ['{"nbformat": 4, "cells": [{"cell_type": "code", "source": 3}]}', /cell 1: "source" must be/],
-    ['{"nbformat": 4, "cells": [{"cell_type": "code", "outputs": [{"output_type": "x"}]}]}', /cell 1: output 1: unknown output_type "x"/],
-    ['{"nbformat": 4, "cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data"}]}]}', /needs a "data" object/],
+    [
+      '{"nbformat": 4, "cells": [{"cell_type": "code", "outputs": [{"output_type": "x"}]}]}',
+      /cell 1: output 1: unknown output_type "x"/,
+    ],
+    [
+      '{"nbformat": 4, "cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data"}]}]}',
+      /needs a "data" object/,
+    ],
     ['{"nbformat": 4, "cells": [{"cell_type": "code", "execution_count": "3"}]}', /execution_count/],
     ['{"nbformat": 4}', /"cells" must be a list/],
     ["[1, 2]", /must be a JSON object/],
@@ -36,7 +45,9 @@ describe("parseNotebook: bad input names the file and the cell", () => {
   });
 
   it("reports a missing file as such", async () => {
-    await expect(readNotebook(fixtures + "nope.ipynb")).rejects.toThrow(/nope\.ipynb: cannot read notebook \(no such file\)/);
+    await expect(readNotebook(fixtures + "nope.ipynb")).rejects.toThrow(
+      /nope\.ipynb: cannot read notebook \(no such file\)/,
+    );
   });
 
   it("fills in what Jupyter lets writers omit", () => {
@@ -53,7 +64,9 @@ describe("serializeNotebook", () => {
       "x",
     );
     const text = serializeNotebook(nb);
-    expect(text).toBe('{\n "cells": [],\n "metadata": {\n  "a": "∂",\n  "z": 1\n },\n "nbformat": 4,\n "nbformat_minor": 5\n}\n');
+    expect(text).toBe(
+      '{\n "cells": [],\n "metadata": {\n  "a": "∂",\n  "z": 1\n },\n "nbformat": 4,\n "nbformat_minor": 5\n}\n',
+    );
   });
 
   it("round-trips every fixture", () => {

@@ -26,7 +26,9 @@ export async function checkPage(b: BrowserSession, file: string, name: string): 
   const page = b.page;
   await page.goto(`file://${file}`, { waitUntil: "load" });
   await page.waitForFunction(
-    () => document.querySelectorAll(".plotly-figure.is-live").length === document.querySelectorAll(".plotly-figure").length,
+    () =>
+      document.querySelectorAll(".plotly-figure.is-live").length ===
+      document.querySelectorAll(".plotly-figure").length,
     undefined,
     { timeout: 30_000 },
   );
@@ -34,7 +36,9 @@ export async function checkPage(b: BrowserSession, file: string, name: string): 
 
   const figures = await page.evaluate(() =>
     Array.from(document.querySelectorAll(".plotly-figure")).map(
-      (f) => f.querySelectorAll(".plotly-live svg.main-svg").length > 0 && f.querySelector(".plotly-static") === null,
+      (f) =>
+        f.querySelectorAll(".plotly-live svg.main-svg").length > 0 &&
+        f.querySelector(".plotly-static") === null,
     ),
   );
   expect(figures.every(Boolean), `${name}: every plotly figure drawn`).toBe(true);
@@ -54,10 +58,13 @@ export async function checkPage(b: BrowserSession, file: string, name: string): 
   const { used, declared, loaded } = await page.evaluate(() => {
     const keys = new Set<string>();
     for (const el of Array.from(document.querySelectorAll(".katex-html *"))) {
-      if (!Array.from(el.childNodes).some((n) => n.nodeType === 3 && /\S/.test(n.textContent ?? ""))) continue;
+      if (!Array.from(el.childNodes).some((n) => n.nodeType === 3 && /\S/.test(n.textContent ?? "")))
+        continue;
       const cs = getComputedStyle(el);
       const family = cs.fontFamily.split(",")[0].trim().replace(/"/g, "");
-      keys.add(`${family}|${Number(cs.fontWeight) >= 600 ? "bold" : "normal"}|${cs.fontStyle === "italic" ? "italic" : "normal"}`);
+      keys.add(
+        `${family}|${Number(cs.fontWeight) >= 600 ? "bold" : "normal"}|${cs.fontStyle === "italic" ? "italic" : "normal"}`,
+      );
     }
     const faces: string[] = [];
     let n = 0;
@@ -71,7 +78,8 @@ export async function checkPage(b: BrowserSession, file: string, name: string): 
   const faces = loadKatexStyles().faces;
   for (const key of used) {
     const face = pickFace(faces, key);
-    if (face) expect(declared, `${name}: face for ${key}`).toContain(`${face.family}|${face.weight}|${face.style}`);
+    if (face)
+      expect(declared, `${name}: face for ${key}`).toContain(`${face.family}|${face.weight}|${face.style}`);
   }
   expect(loaded, `${name}: inlined faces all used`).toBe(declared.length);
 
@@ -88,7 +96,10 @@ export async function checkPage(b: BrowserSession, file: string, name: string): 
     if (i === 0) await b.screenshot(`${name}-stepper`, { fullPage: false });
   }
 
-  expect(b.networkRequests().filter((u) => !u.startsWith("file:")), `${name}: network requests`).toEqual([]);
+  expect(
+    b.networkRequests().filter((u) => !u.startsWith("file:")),
+    `${name}: network requests`,
+  ).toEqual([]);
   expect(b.consoleErrors, `${name}: console errors`).toEqual([]);
   return {
     figures: figures.length,

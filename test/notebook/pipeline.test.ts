@@ -17,22 +17,35 @@ const input = join(work, "notebooks");
 const out = join(work, "out");
 cpSync(join(fixtures, "run"), input, { recursive: true });
 const lectures = join(root, "notebooks");
-if (existsSync(lectures)) cpSync(lectures, join(input, "lectures"), { recursive: true, filter: (s) => !s.includes(".ipynb_checkpoints") });
-const pages = () => (existsSync(out) ? readdirSync(out, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".html")) : []);
+if (existsSync(lectures))
+  cpSync(lectures, join(input, "lectures"), {
+    recursive: true,
+    filter: (s) => !s.includes(".ipynb_checkpoints"),
+  });
+const pages = () =>
+  existsSync(out)
+    ? readdirSync(out, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".html"))
+    : [];
 
 describe("gradlab run → out/: executed copies and pages", () => {
   let result: ReturnType<typeof spawnSync>;
   beforeAll(() => {
-    result = spawnSync(process.execPath, [cli, "run", input, "--out", out, "--html", out, "--jobs", "2", "--timeout", "120"], {
-      encoding: "utf8",
-      timeout: 300_000,
-    });
+    result = spawnSync(
+      process.execPath,
+      [cli, "run", input, "--out", out, "--html", out, "--jobs", "2", "--timeout", "120"],
+      {
+        encoding: "utf8",
+        timeout: 300_000,
+      },
+    );
   }, 320_000);
 
   it("every notebook runs without errors", () => {
     expect(result.stderr).toMatch(/ran without errors/);
     expect(result.status).toBe(0);
-    const notebooks = readdirSync(input, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ipynb"));
+    const notebooks = readdirSync(input, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".ipynb"),
+    );
     expect(pages().sort()).toEqual(notebooks.map((f) => f.replace(/\.ipynb$/, ".html")).sort());
   });
 
@@ -41,7 +54,13 @@ describe("gradlab run → out/: executed copies and pages", () => {
     const kinds = nb.cells.flatMap((c: { outputs?: { data?: object; output_type: string }[] }) =>
       (c.outputs ?? []).flatMap((o) => (o.data ? Object.keys(o.data) : [o.output_type])),
     );
-    for (const mime of ["text/html", "text/latex", "application/vnd.plotly.v1+json", "image/svg+xml", "stream"])
+    for (const mime of [
+      "text/html",
+      "text/latex",
+      "application/vnd.plotly.v1+json",
+      "image/svg+xml",
+      "stream",
+    ])
       expect(kinds).toContain(mime);
   });
 
@@ -54,7 +73,11 @@ describe("gradlab run → out/: executed copies and pages", () => {
     afterAll(async () => b?.close());
 
     it("passes the page checks with scripts on, and shows math and static figures with scripts off", async () => {
-      const off = await openBrowser({ outputDir: "notebook/pipeline", javaScriptEnabled: false, allow: (u) => u.startsWith("file:") });
+      const off = await openBrowser({
+        outputDir: "notebook/pipeline",
+        javaScriptEnabled: false,
+        allow: (u) => u.startsWith("file:"),
+      });
       try {
         for (const page of pages()) {
           const name = page.replace(/\.html$/, "").replace(/\//g, "-");

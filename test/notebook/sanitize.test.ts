@@ -13,7 +13,7 @@ describe("sanitizeHtml removes everything that can run or load", () => {
     '<a href="jav&#x61;script:alert(1)">x</a>',
     '<a href=" java\tscript:alert(1)">x</a>',
     '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-    '<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>',
+    "<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>",
     '<svg onload="alert(1)"><circle r="2"/></svg>',
     '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     '<div style="background:url(http://evil/x.png)">x</div>',
@@ -26,7 +26,9 @@ describe("sanitizeHtml removes everything that can run or load", () => {
     const out = sanitizeHtml(input);
     // Only markup matters: the same words as escaped text are harmless.
     const markup = [...out.matchAll(/<[^>]*>|<style>[\s\S]*?<\/style>/gi)].map((m) => m[0]).join(" ");
-    expect(markup).not.toMatch(/<script|\son\w+=|javascript:|<iframe|<object|<embed|<meta|@import|url\(http|foreignObject/i);
+    expect(markup).not.toMatch(
+      /<script|\son\w+=|javascript:|<iframe|<object|<embed|<meta|@import|url\(http|foreignObject/i,
+    );
     expect(out).not.toMatch(/<(script|iframe|object|embed|meta|foreignObject)/i);
   });
 
@@ -34,7 +36,10 @@ describe("sanitizeHtml removes everything that can run or load", () => {
     ["tables and formatting", "<table><tr><td><b>1</b></td></tr></table>"],
     ["safe links", '<a href="https://example.org/a?b=1">x</a>'],
     ["inline raster images", '<img src="data:image/png;base64,AAAA" width="3">'],
-    ["svg with gradient references", '<svg viewBox="0 0 1 1"><defs><linearGradient id="g"></linearGradient></defs><rect fill="url(#g)" width="1" height="1"><title>∂f/∂x</title></rect></svg>'],
+    [
+      "svg with gradient references",
+      '<svg viewBox="0 0 1 1"><defs><linearGradient id="g"></linearGradient></defs><rect fill="url(#g)" width="1" height="1"><title>∂f/∂x</title></rect></svg>',
+    ],
     ["inline style", '<span style="color:red">r</span>'],
   ])("keeps %s", (_name, input) => {
     expect(sanitizeHtml(input)).toBe(input);
@@ -51,7 +56,11 @@ describe("balanceHtml keeps an output's markup inside its box", () => {
     ["stray closers are dropped", "x</div></main>y", "xy"],
     ["inner elements closed before their parent", "<div><span>a</div>b", "<div><span>a</span></div>b"],
     ["void elements need no closer", "<p>a<br>b<img src=x></p>", "<p>a<br>b<img src=x></p>"],
-    ["script bodies are not parsed", "<script>if (a < b) x = '</div>';</script>", "<script>if (a < b) x = '</div>';</script>"],
+    [
+      "script bodies are not parsed",
+      "<script>if (a < b) x = '</div>';</script>",
+      "<script>if (a < b) x = '</div>';</script>",
+    ],
     ["an unclosed script is closed", "<script>var a = 1;", "<script>var a = 1;</script>"],
     ["self-closed svg elements", '<svg><rect width="1"/></svg>', '<svg><rect width="1"/></svg>'],
   ])("%s", (_name, input, out) => {
@@ -61,7 +70,9 @@ describe("balanceHtml keeps an output's markup inside its box", () => {
 
 describe("SVG inlining", () => {
   it("strips the XML prolog and doctype", () => {
-    expect(stripProlog('<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="1"></svg>')).toBe('<svg width="1"></svg>');
+    expect(stripProlog('<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="1"></svg>')).toBe(
+      '<svg width="1"></svg>',
+    );
   });
 
   it("scopes ids and follows every kind of reference", () => {

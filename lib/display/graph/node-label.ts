@@ -55,6 +55,7 @@ export function opLabel(node: TraceNode, trace?: Trace): string {
   const inputRank = trace && node.inputs.length > 0 ? trace.nodes[node.inputs[0]].shape.length : undefined;
   const shown = Object.entries(node.params ?? {}).filter(([k, v]) => {
     if (v === undefined || v === false) return false;
+    if (node.op === "matmul" && (k === "ta" || k === "tb")) return false; // drawn as ᵀ on the argument
     if (k === "axes" && Array.isArray(v) && inputRank !== undefined && v.length === inputRank) return false;
     return true;
   });
@@ -82,11 +83,26 @@ export function isFolded(trace: Trace, node: TraceNode): boolean {
   );
 }
 
-/** An op's label with folded constants written in: `mul(·, 0.5)`; plain `opLabel` when there are none. */
+/**
+ * How argument `k` of an op reads: `ᵀ` after a matmul operand used transposed (`linear` multiplies by Wᵀ).
+ * @example argSuffix({ op: "matmul", params: { ta: false, tb: true }, … }, 1) // "ᵀ"
+ */
+export function argSuffix(node: TraceNode, k: number): string {
+  if (node.op !== "matmul") return "";
+  return node.params?.[k === 0 ? "ta" : "tb"] === true ? "ᵀ" : "";
+}
+
+/**
+ * An op's label with folded constants and transposes written in: `mul(·, 0.5)`, `matmul(·, ·ᵀ)`; plain
+ * `opLabel` when there are none.
+ */
 function opTitle(trace: Trace, node: TraceNode): string {
   const folded = node.inputs.map((i) => isFolded(trace, trace.nodes[i]));
-  if (!folded.some(Boolean)) return opLabel(node, trace);
-  const args = node.inputs.map((i, k) => (folded[k] ? formatNumber(trace.nodes[i].value[0]) : "·"));
+  const suffix = node.inputs.map((_, k) => argSuffix(node, k));
+  if (!folded.some(Boolean) && !suffix.some(Boolean)) return opLabel(node, trace);
+  const args = node.inputs.map(
+    (i, k) => (folded[k] ? formatNumber(trace.nodes[i].value[0]) : "·") + suffix[k],
+  );
   return `${opLabel(node, trace)}(${args.join(", ")})`;
 }
 

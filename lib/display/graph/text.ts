@@ -2,7 +2,7 @@
  * text/plain of a computation graph: one line per node in topological order, for `jupyter console`.
  */
 import type { Trace } from "../../autodiff/trace.js";
-import { isFolded, nodeLabels, nodeSymbol, opLabel } from "./node-label.js";
+import { argSuffix, isFolded, nodeLabels, nodeSymbol, opLabel } from "./node-label.js";
 import { formatNumber } from "./format.js";
 
 /**
@@ -22,7 +22,7 @@ export function graphText(trace: Trace): string {
     const head =
       node.inputs.length === 0
         ? `${symbol}${node.requiresGrad ? "" : " (const)"}`
-        : `${symbol} = ${opLabel(node, trace)}(${node.inputs.map(arg).join(", ")})`;
+        : `${symbol} = ${opLabel(node, trace)}(${node.inputs.map((i, k) => arg(i) + argSuffix(node, k)).join(", ")})`;
     const grad = label.grad === undefined ? "" : `  grad ${label.grad}`;
     return [head, label.shape, `data ${label.data}${grad}`];
   });

@@ -8,6 +8,7 @@ import type { Highlight } from "../graph/overlay.js";
 import { summarize } from "../graph/format.js";
 import { opLabel } from "../graph/node-label.js";
 import { tensorLatex } from "../latex.js";
+import { formatNumber, numberStyle } from "../numbers.js";
 import { elementNames, partial, symbol, texSymbol } from "./symbols.js";
 
 /** A matrix to show as a table (and heatmap): values row-major in `shape`. */
