@@ -51,7 +51,14 @@ interface Case {
   targetText: string;
 }
 
-function run(c: Case): { name: string; ours: number; theirs: number; ratio: number; target: string; met: boolean } {
+function run(c: Case): {
+  name: string;
+  ours: number;
+  theirs: number;
+  ratio: number;
+  target: string;
+  met: boolean;
+} {
   const budget = QUICK ? 60 : 150;
   // warm up both (JIT, tfjs kernels)
   for (let i = 0; i < 3; i++) {
@@ -103,7 +110,13 @@ function net321(): Case {
     value.dispose();
     for (const k in grads) grads[k].dispose();
   };
-  return { name: "3-2-1 tanh net fwd+bwd (float64 vs tfjs f32)", gradlab: ours, tfjs: theirs, target: 25, targetText: "≥ 25×" };
+  return {
+    name: "3-2-1 tanh net fwd+bwd (float64 vs tfjs f32)",
+    gradlab: ours,
+    tfjs: theirs,
+    target: 25,
+    targetText: "≥ 25×",
+  };
 }
 
 // ---- Jacobian of tanh(Wx + b), W 100×100 ---------------------------------------------------------
@@ -122,13 +135,24 @@ function jacobian100(): Case {
     tf.tidy(() => {
       const rows: tf.Tensor[] = [];
       for (let i = 0; i < n; i++) {
-        const gi = tf.grad((v: tf.Tensor) => tf.tanh(tf.add(tf.matMul(tW, v.reshape([n, 1])).reshape([n]), tb)).gather([i]).sum());
+        const gi = tf.grad((v: tf.Tensor) =>
+          tf
+            .tanh(tf.add(tf.matMul(tW, v.reshape([n, 1])).reshape([n]), tb))
+            .gather([i])
+            .sum(),
+        );
         rows.push(gi(tx));
       }
       return tf.stack(rows);
     }).dispose();
   };
-  return { name: "Jacobian tanh(Wx+b), W 100×100 (one pass vs 100 tf.grad)", gradlab: ours, tfjs: theirs, target: 40, targetText: "≥ 40×" };
+  return {
+    name: "Jacobian tanh(Wx+b), W 100×100 (one pass vs 100 tf.grad)",
+    gradlab: ours,
+    tfjs: theirs,
+    target: 40,
+    targetText: "≥ 40×",
+  };
 }
 
 // ---- MLP 784-128-10, batch 64, one SGD step ---------------------------------------------------------
@@ -136,7 +160,11 @@ function mlpStep(dtype: "float32" | "float64"): Case {
   const B = 64;
   const X = randn([B, 784], { seed: 8, dtype });
   const labels = Array.from({ length: B }, (_, i) => (i * 7) % 10);
-  const model = new nn.Sequential(new nn.Linear(784, 128, { seed: 1, dtype }), new nn.ReLU(), new nn.Linear(128, 10, { seed: 2, dtype }));
+  const model = new nn.Sequential(
+    new nn.Linear(784, 128, { seed: 1, dtype }),
+    new nn.ReLU(),
+    new nn.Linear(128, 10, { seed: 2, dtype }),
+  );
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
   const ours = () => {
     opt.zeroGrad();
@@ -159,8 +187,20 @@ function mlpStep(dtype: "float32" | "float64"): Case {
     });
   };
   return dtype === "float32"
-    ? { name: "MLP 784-128-10 batch 64 step, float32", gradlab: ours, tfjs: theirs, target: 4, targetText: "≥ 4×" }
-    : { name: "MLP 784-128-10 batch 64 step, float64 (tfjs f32)", gradlab: ours, tfjs: theirs, target: 1, targetText: "≥ 1×" };
+    ? {
+        name: "MLP 784-128-10 batch 64 step, float32",
+        gradlab: ours,
+        tfjs: theirs,
+        target: 4,
+        targetText: "≥ 4×",
+      }
+    : {
+        name: "MLP 784-128-10 batch 64 step, float64 (tfjs f32)",
+        gradlab: ours,
+        tfjs: theirs,
+        target: 1,
+        targetText: "≥ 1×",
+      };
 }
 
 // ---- matmul 256 × 256 ---------------------------------------------------------------------------
@@ -182,17 +222,33 @@ function matmul256(dtype: "float32" | "float64"): Case {
 async function main(): Promise<void> {
   await tf.setBackend("cpu");
   await tf.ready();
-  const cases = [net321(), jacobian100(), mlpStep("float32"), mlpStep("float64"), matmul256("float32"), matmul256("float64")];
+  const cases = [
+    net321(),
+    jacobian100(),
+    mlpStep("float32"),
+    mlpStep("float64"),
+    matmul256("float32"),
+    matmul256("float64"),
+  ];
   const rows = cases.map((c) => {
     const r = run(c);
     process.stderr.write(`  done: ${r.name}\n`);
     return r;
   });
   const header = ["case", "gradlab median", "tfjs-cpu median", "ratio", "target", "met?"];
-  const table = rows.map((r) => [r.name, fmt(r.ours), fmt(r.theirs), `${r.ratio.toFixed(1)}×`, r.target, r.met ? "yes" : "NO"]);
+  const table = rows.map((r) => [
+    r.name,
+    fmt(r.ours),
+    fmt(r.theirs),
+    `${r.ratio.toFixed(1)}×`,
+    r.target,
+    r.met ? "yes" : "NO",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
-  console.log(`\ngradlab vs @tensorflow/tfjs ${tf.version.tfjs} (backend ${tf.getBackend()}), node ${process.version}, ${ROUNDS} rounds, medians\n`);
+  console.log(
+    `\ngradlab vs @tensorflow/tfjs ${tf.version.tfjs} (backend ${tf.getBackend()}), node ${process.version}, ${ROUNDS} rounds, medians\n`,
+  );
   console.log(line(header));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const t of table) console.log(line(t));

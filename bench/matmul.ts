@@ -31,24 +31,37 @@ const sizeArg = args.indexOf("--sizes");
 const SIZES = sizeArg >= 0 ? args[sizeArg + 1].split(",").map(Number) : [64, 256, 512, 1024];
 const SAMPLES = quick ? 5 : 11;
 
-/** Median and best seconds per call: each sample repeats the call until ≥ 20 ms have passed. */
+/**
+ * Median and best seconds per call of each function. Samples are interleaved (one sample of each, then
+ * the next round), so a burst of load from other processes on this shared machine hits every contender
+ * alike instead of ruining one of them; each sample repeats its call until ≥ 10 ms have passed.
+ */
+function timeAll(fns: ReadonlyArray<() => void>): Array<{ median: number; best: number }> {
+  const reps = fns.map((fn) => {
+    for (let i = 0; i < 3; i++) fn(); // warm-up: V8 tiers wasm and JS up to optimized code on hot calls
+    let r = 1;
+    for (;;) {
+      const t = performance.now();
+      for (let i = 0; i < r; i++) fn();
+      if (performance.now() - t >= 10) return r;
+      r *= 2;
+    }
+  });
+  const samples: number[][] = fns.map(() => []);
+  for (let s = 0; s < SAMPLES; s++)
+    fns.forEach((fn, i) => {
+      const t = performance.now();
+      for (let j = 0; j < reps[i]; j++) fn();
+      samples[i].push((performance.now() - t) / 1000 / reps[i]);
+    });
+  return samples.map((xs) => {
+    xs.sort((x, y) => x - y);
+    return { median: xs[xs.length >> 1], best: xs[0] };
+  });
+}
+
 function time(fn: () => void): { median: number; best: number } {
-  for (let i = 0; i < 3; i++) fn(); // warm-up: V8 tiers wasm and JS up to optimized code on hot calls
-  let reps = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t >= 20) break;
-    reps *= 2;
-  }
-  const samples: number[] = [];
-  for (let s = 0; s < SAMPLES; s++) {
-    const t = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push((performance.now() - t) / 1000 / reps);
-  }
-  samples.sort((x, y) => x - y);
-  return { median: samples[samples.length >> 1], best: samples[0] };
+  return timeAll([fn])[0];
 }
 
 /** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
@@ -107,6 +120,17 @@ async function main(): Promise<void> {
       { name: `gradlab ${kernels}`, rt: two, threads: 2 },
     );
   }
+  // tfjs, float32 only (it has no float64). The wasm backend loads its .wasm from node_modules. It is
+  // timed interleaved with gradlab (the target is a ratio to it); tfjs-cpu, far slower, on its own.
+  const wasmDir = dirname(
+    createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/dist/index.js"),
+  );
+  setWasmPaths(wasmDir + "/");
+  await tf.setBackend("wasm");
+  await tf.ready();
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threaded = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+  console.log(`tfjs-wasm: SIMD ${simd ? "on" : "off"}, threads ${threaded ? "on" : "off"}`);
   for (const size of SIZES)
     for (const dtype of ["float32", "float64"] as const) {
       const make =
@@ -123,42 +147,42 @@ async function main(): Promise<void> {
         n: number,
         o: { runtime: WasmRuntime },
       ) => void;
-      for (const { name, rt, threads } of runtimes)
-        record(
-          name,
-          dtype,
-          size,
-          threads,
-          time(() => mm(a, b, out, size, size, size, { runtime: rt })),
-        );
+      const contenders = runtimes.map(({ name, rt, threads }) => ({
+        name,
+        threads,
+        fn: () => mm(a, b, out, size, size, size, { runtime: rt }),
+      }));
+      const ta = tf.tensor2d(Float32Array.from(a), [size, size], "float32");
+      const tb = tf.tensor2d(Float32Array.from(b), [size, size], "float32");
+      if (dtype === "float32")
+        contenders.push({
+          name: "tfjs-wasm",
+          threads: 1,
+          fn: () => {
+            const c = tf.matMul(ta, tb);
+            c.dataSync();
+            c.dispose();
+          },
+        });
+      const times = timeAll(contenders.map((c) => c.fn));
+      contenders.forEach((c, i) => record(c.name, dtype, size, c.threads, times[i]));
+      ta.dispose();
+      tb.dispose();
     }
-
-  // tfjs, float32 only (it has no float64). The wasm backend loads its .wasm from node_modules.
-  const wasmDir = dirname(
-    createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/dist/index.js"),
-  );
-  setWasmPaths(wasmDir + "/");
-  for (const backend of ["cpu", "wasm"] as const) {
-    await tf.setBackend(backend);
-    await tf.ready();
-    for (const size of SIZES) {
-      const a = tf.randomUniform([size, size], -1, 1, "float32");
-      const b = tf.randomUniform([size, size], -1, 1, "float32");
-      if (backend === "cpu" && size > 512 && quick) continue;
-      record(
-        `tfjs-${backend}`,
-        "float32",
-        size,
-        1,
-        time(() => {
-          const c = tf.matMul(a, b);
-          c.dataSync();
-          c.dispose();
-        }),
-      );
-      a.dispose();
-      b.dispose();
-    }
+  await tf.setBackend("cpu");
+  await tf.ready();
+  for (const size of SIZES) {
+    if (quick && size > 512) continue;
+    const a = tf.randomUniform([size, size], -1, 1, "float32");
+    const b = tf.randomUniform([size, size], -1, 1, "float32");
+    const t = time(() => {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    });
+    record("tfjs-cpu", "float32", size, 1, t);
+    a.dispose();
+    b.dispose();
   }
   const wall = (performance.now() - wallStart) / 1000;
   const cpu = process.cpuUsage(cpuStart);
@@ -248,11 +272,13 @@ async function thresholds(): Promise<void> {
     const a = random((len) => new Float64Array(len), n * n) as Float64Array;
     const b = random((len) => new Float64Array(len), n * n) as Float64Array;
     const out = new Float64Array(n * n);
-    const plain = n <= 96 ? time(() => plainMatmul(a, b, out, n, n, n)).median * 1e6 : NaN;
-    const w1 = time(() => matmulF64(a, b, out, n, n, n, { runtime: one })).median * 1e6;
-    const w2 = time(() => matmulF64(a, b, out, n, n, n, { runtime: two, threads: 2 })).median * 1e6;
+    const [w1, w2, plain] = timeAll([
+      () => matmulF64(a, b, out, n, n, n, { runtime: one }),
+      () => matmulF64(a, b, out, n, n, n, { runtime: two, threads: 2 }),
+      ...(n <= 96 ? [() => plainMatmul(a, b, out, n, n, n)] : []),
+    ]).map((t) => t.median * 1e6);
     console.log(
-      `| ${n} | ${Number.isNaN(plain) ? "–" : plain.toFixed(2)} | ${w1.toFixed(2)} | ${w2.toFixed(2)} |`,
+      `| ${n} | ${plain === undefined ? "–" : plain.toFixed(2)} | ${w1.toFixed(2)} | ${w2.toFixed(2)} |`,
     );
   }
   console.log(`\nelement-wise float64, ns per element (median): Math loop vs wasm`);
@@ -270,10 +296,11 @@ async function thresholds(): Promise<void> {
     for (const n of [64, 256, 512, 1024, 4096, 16384, 65536, 262144, 1048576]) {
       const x = random((len) => new Float64Array(len), n) as Float64Array;
       const o = new Float64Array(n);
-      const ns = (fn: () => void): string => ((time(fn).median * 1e9) / n).toFixed(2);
-      const plain = ns(() => loops[op](x, o));
-      const w1 = ns(() => unaryF64(op, x, o, { runtime: one }));
-      const w2 = ns(() => unaryF64(op, x, o, { runtime: two }));
+      const [plain, w1, w2] = timeAll([
+        () => loops[op](x, o),
+        () => unaryF64(op, x, o, { runtime: one }),
+        () => unaryF64(op, x, o, { runtime: two }),
+      ]).map((t) => ((t.median * 1e9) / n).toFixed(2));
       console.log(`| ${op} | ${n} | ${plain} | ${w1} | ${w2} |`);
     }
 }

@@ -102,13 +102,34 @@ export {
   type JacobianOptions,
   type JacobianResult,
 } from "./autodiff/transforms.js";
-export { parentsOf, opOf, pullbackNode, localJacobian } from "./autodiff/local.js";
+export { parentsOf, opOf, pullbackNode, localJacobian, zeroGrad } from "./autodiff/local.js";
 export { topoOrder } from "./autodiff/backward.js";
 export type { Primitive, Node } from "./autodiff/primitive.js";
 export * as primitives from "./autodiff/primitives/index.js";
+export { customGrad, type CustomGradSpec } from "./autodiff/custom.js";
+export { gradcheck, type GradcheckOptions, type GradcheckReport } from "./autodiff/gradcheck.js";
 
 // neural networks
 export * as nn from "./nn/index.js";
 export * as optim from "./nn/optim-index.js";
-export { customGrad, type CustomGradSpec } from "./autodiff/custom.js";
-export { gradcheck, type GradcheckOptions, type GradcheckReport } from "./autodiff/gradcheck.js";
+
+// computation graph and backprop stepper (exported here, not via display/index.ts: tensor imports display)
+export { graph, GraphView, loadGraphviz, type GraphOptions, type RankDir } from "./display/graph/index.js";
+export { stepper, Stepper, DISPLAY_ID, type StepperOptions, type StepView } from "./display/stepper/index.js";
+export {
+  trace,
+  backpropTrace,
+  backpropSteps,
+  isTrace,
+  isBackpropTrace,
+  type Trace,
+  type TraceNode,
+  type TraceEdge,
+  type BackpropTrace,
+  type BackpropStep,
+  type Pullback,
+  type TraceOptions,
+  type BackpropOptions,
+  type NodeVjp,
+  type NodeJacobian,
+} from "./autodiff/trace.js";

@@ -53,8 +53,12 @@ export interface Checker {
   diagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
   /** Syntax errors of the cell. */
   syntaxDiagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
-  /** JavaScript (through `transformers`) and declarations of the cell last set. */
-  emit(program: TS.Program, transformers: TS.CustomTransformers | undefined, dtsOnly: boolean): EmittedCell;
+  /** JavaScript (through `transformers`) and/or declarations of the cell last set. */
+  emit(
+    program: TS.Program,
+    transformers: TS.CustomTransformers | undefined,
+    what: "js" | "dts" | "both",
+  ): EmittedCell;
   /** Make a cell's declarations visible to later cells. */
   addChunk(dts: string, names: Iterable<[string, DeclaredName]>): void;
   /** Names earlier cells declared (for completion and for redeclaration bookkeeping). */
@@ -101,7 +105,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     allowSyntheticDefaultImports: true,
     resolveJsonModule: true,
     allowImportingTsExtensions: true,
-    declaration: true,
+    // Declarations are emitted on demand (forceDtsEmit) only for cells that declare something.
+    declaration: false,
     sourceMap: true,
     useDefineForClassFields: true,
     noEmitOnError: false,
@@ -318,20 +323,19 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
             : d,
         );
     },
-    emit(program, transformers, dtsOnly) {
+    emit(program, transformers, what) {
       const out: EmittedCell = { js: "", sourceMap: "", dts: "" };
       const file = program.getSourceFile(cellFile)!;
-      program.emit(
-        file,
-        (name, text) => {
-          if (name.endsWith(".d.ts")) out.dts = text;
-          else if (name.endsWith(".map")) out.sourceMap = text;
-          else if (name.endsWith(".js")) out.js = text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-        },
-        undefined,
-        dtsOnly,
-        transformers,
-      );
+      const write = (name: string, text: string) => {
+        if (name.endsWith(".d.ts")) out.dts = text;
+        else if (name.endsWith(".map")) out.sourceMap = text;
+        else if (name.endsWith(".js")) out.js = text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+      };
+      // `forceDtsEmit` (the language service's own switch) writes declarations with `declaration: false`.
+      const emit = program.emit as (
+        ...args: [...Parameters<TS.Program["emit"]>, forceDtsEmit?: boolean]
+      ) => TS.EmitResult;
+      emit(file, write, undefined, what === "dts", transformers, what !== "js");
       return out;
     },
     addChunk(dts, names) {

@@ -79,7 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Cells that ran unchecked: their declarations, in order, before anyone looks at the types.
     for (let p = pending.shift(); p; p = pending.shift()) {
       const program = checker.setCell(p.code, p.decls, "used");
-      checker.addChunk(checker.emit(program, undefined, true).dts, p.names);
+      checker.addChunk(checker.emit(program, undefined, "dts").dts, p.names);
     }
     return checker;
   };
@@ -125,8 +125,9 @@ export function createEngine(options: EngineOptions): Engine {
       isGeneratedImport: isChunkSpecifier,
       result,
     });
-    const out = c.emit(program, { after: [rewrite] }, false);
-    return { cell: { ...out, declared: result.declared } satisfies CompiledCell };
+    const out = c.emit(program, { after: [rewrite] }, decls.names.size ? "both" : "js");
+    const dts = decls.names.size ? out.dts : undefined;
+    return { cell: { ...out, dts, declared: result.declared } satisfies CompiledCell };
   };
 
   const compileUnchecked = (ts: TypeScript, code: string, label: string, fileName: string) => {
@@ -183,8 +184,9 @@ export function createEngine(options: EngineOptions): Engine {
       return !b || result.kind === "value" || (name in scope && (!b.had || scope[name] !== b.value));
     };
     const names = [...decls.names].filter(([name]) => defined(name));
-    if (cell.dts !== undefined) checker!.addChunk(cell.dts, names);
-    else pending.push({ code, decls, names });
+    if (check) {
+      if (cell.dts !== undefined) checker!.addChunk(cell.dts, names);
+    } else if (names.length) pending.push({ code, decls, names });
     if (options.check && !check) getChecker(ts); // a `//% nocheck` cell among checked ones: types now
 
     return outcome(result, sources, kernelDirs);

@@ -37,8 +37,10 @@ function quickInfo(
   const ts = checker.ts;
   for (const pos of [cursor, cursor - 1]) {
     if (pos < 0 || pos >= code.length) continue;
-    const info = service.getQuickInfoAtPosition(checker.cellFile, pos);
+    let info = service.getQuickInfoAtPosition(checker.cellFile, pos);
     if (!info || info.textSpan.start >= code.length) continue;
+    if (info.kind === ts.ScriptElementKind.alias)
+      info = declarationInfo(service, checker.cellFile, pos) ?? info;
     return {
       signature: withoutAlias(ts.displayPartsToString(info.displayParts)),
       documentation: ts.displayPartsToString(info.documentation),
@@ -48,7 +50,18 @@ function quickInfo(
   return undefined;
 }
 
-/** Earlier cells' names reach the cell as imports; the user just sees their declarations. */
+/**
+ * Earlier cells' names (and imported ones) reach the cell as imports, whose quick info reads
+ * "(alias) ... import x". The user wants the declaration itself: `function scale(x: number): number`.
+ */
+function declarationInfo(service: TS.LanguageService, file: string, pos: number): TS.QuickInfo | undefined {
+  const def = service.getDefinitionAtPosition(file, pos)?.[0];
+  if (!def) return undefined;
+  const info = service.getQuickInfoAtPosition(def.fileName, def.textSpan.start);
+  return info && info.kind !== "alias" ? info : undefined;
+}
+
+/** Whatever alias noise is left (an alias whose declaration cannot be reached). */
 function withoutAlias(signature: string): string {
   if (!signature.startsWith("(alias) ")) return signature;
   return signature

@@ -5,7 +5,7 @@
  */
 import { basename } from "node:path";
 import { createHighlighter } from "./highlight.js";
-import { escapeHtml } from "./html.js";
+import { balanceHtml, escapeHtml } from "./html.js";
 import { createMarkdownIt, renderMarkdown } from "./markdown.js";
 import { joinSource, type Cell, type CodeCell, type Notebook } from "./nbformat.js";
 import { chooseMime, mimeText, renderOutput, type OutputContext } from "./outputs.js";
@@ -116,7 +116,8 @@ function renderCell(cell: Cell, ctx: OutputContext, opts: CellOptions): string |
   const id = cell.id ? ` id="cell-${escapeHtml(cell.id)}"` : "";
   const source = joinSource(cell.source);
   if (cell.cell_type === "markdown") {
-    const body = renderMarkdown(ctx.md, source, { ...ctx, attachments: cell.attachments });
+    // Balanced like outputs: a cell's stray <div> must not swallow the cells after it.
+    const body = balanceHtml(renderMarkdown(ctx.md, source, { ...ctx, attachments: cell.attachments }));
     return `<section class="cell markdown-cell"${id}><div class="row"><div class="prompt"></div><div class="markdown">${body}</div></div></section>`;
   }
   if (cell.cell_type === "raw") return renderRaw(cell, source, ctx, id);
@@ -127,9 +128,9 @@ function renderCell(cell: Cell, ctx: OutputContext, opts: CellOptions): string |
 function renderRaw(cell: Cell, source: string, ctx: OutputContext, id: string): string | undefined {
   const format = String(cell.metadata.raw_mimetype ?? cell.metadata.format ?? "");
   if (format === "text/html")
-    return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="output-html">${ctx.cleanHtml(source)}</div></div></section>`;
+    return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="output-html">${balanceHtml(ctx.cleanHtml(source))}</div></div></section>`;
   if (format === "text/markdown")
-    return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="markdown">${renderMarkdown(ctx.md, source, ctx)}</div></div></section>`;
+    return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="markdown">${balanceHtml(renderMarkdown(ctx.md, source, ctx))}</div></div></section>`;
   return undefined;
 }
 

@@ -35,52 +35,53 @@ const VOID_ELEMENTS = new Set(
 );
 
 /**
- * Closes what a fragment leaves open and drops closers it never opened, so that one output's broken
- * markup stays inside its own box (in Jupyter each output is parsed into its own DOM node).
+ * Closes what a fragment leaves open, drops closers it never opened, and escapes a `<` that starts no
+ * complete tag (a trailing `<a` would otherwise swallow the page's next tag): one output's broken markup
+ * stays inside its own box, as in Jupyter, where each output is parsed into its own DOM node.
  * Script and style bodies are skipped whole: `a < b` in a script is not a tag.
  */
 export function balanceHtml(html: string): string {
-  const re = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+  const re =
+    /<!--[\s\S]*?-->|<![a-zA-Z[][^>]*>|<\?[^>]*>|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|</g;
   const open: string[] = [];
   let out = "";
   let last = 0;
+  const emit = (upTo: number, text: string, resume: number) => {
+    out += html.slice(last, upTo) + text;
+    last = resume;
+  };
   for (let m = re.exec(html); m; m = re.exec(html)) {
     const [whole, close, rawTag, attrs] = m;
+    const end = m.index + whole.length;
+    if (whole === "<") {
+      emit(m.index, "&lt;", end);
+      continue;
+    }
     if (rawTag === undefined) continue;
     const tag = rawTag.toLowerCase();
     if (close) {
       const at = open.lastIndexOf(tag);
-      if (at < 0) {
-        out += html.slice(last, m.index);
-        last = m.index + whole.length;
-        continue;
-      }
-      // Implicitly close what was left open inside it, as an HTML parser would.
-      out +=
-        html.slice(last, m.index) +
-        open
-          .splice(at)
-          .slice(1)
-          .reverse()
-          .map((t) => `</${t}>`)
-          .join("");
-      last = m.index;
+      // A closer with no opener goes; one that closes an outer element first closes what is inside it.
+      if (at < 0) emit(m.index, "", end);
+      else emit(m.index, closers(open.splice(at).slice(1)), m.index);
       continue;
     }
     if (tag === "script" || tag === "style") {
-      const end = html.toLowerCase().indexOf(`</${tag}`, re.lastIndex);
-      re.lastIndex = end < 0 ? html.length : end;
+      const bodyEnd = html.toLowerCase().indexOf(`</${tag}`, end);
+      re.lastIndex = bodyEnd < 0 ? html.length : bodyEnd;
       open.push(tag);
       continue;
     }
     if (!VOID_ELEMENTS.has(tag) && !attrs.trim().endsWith("/")) open.push(tag);
   }
   out += html.slice(last);
-  return (
-    out +
-    open
-      .reverse()
-      .map((t) => `</${t}>`)
-      .join("")
-  );
+  return out + closers(open);
+}
+
+/** `</c></b></a>` for open elements `[a, b, c]`. */
+function closers(open: string[]): string {
+  return [...open]
+    .reverse()
+    .map((t) => `</${t}>`)
+    .join("");
 }

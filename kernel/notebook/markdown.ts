@@ -116,6 +116,7 @@ function rewriteInline(
 function textToken(like: Token, content: string): Token {
   const t = Object.assign(Object.create(Object.getPrototypeOf(like)), like) as Token;
   t.content = content;
+  t.children = null;
   return t;
 }
 

@@ -94,7 +94,7 @@ function renderBundle(data: MimeBundle, metadata: Record<string, unknown>, ctx: 
   if (mime === PLOTLY_MIME) return renderPlotly(parseFigure(value)!, data, ctx);
   if (mime === "text/html") return renderHtml(mimeText(value), ctx);
   if (mime === "text/markdown")
-    return `<div class="output-markdown">${renderMarkdown(ctx.md, mimeText(value), ctx)}</div>`;
+    return `<div class="output-markdown">${balanceHtml(renderMarkdown(ctx.md, mimeText(value), ctx))}</div>`;
   if (mime === "text/latex") return `<div class="output-latex">${renderLatex(mimeText(value), ctx)}</div>`;
   if (mime === "image/svg+xml") return `<div class="output-svg">${renderSvg(mimeText(value), ctx)}</div>`;
   if (RASTER.includes(mime)) return `<div class="output-image">${renderRaster(mime, value, meta)}</div>`;
@@ -122,11 +122,13 @@ function renderLatex(text: string, ctx: OutputContext): string {
 }
 
 function renderSvg(svg: string, ctx: OutputContext): string {
-  return scopeSvgIds(ctx.cleanHtml(stripProlog(svg.trim())), `${ctx.nextId()}-`);
+  return balanceHtml(scopeSvgIds(ctx.cleanHtml(stripProlog(svg.trim())), `${ctx.nextId()}-`));
 }
 
 function renderRaster(mime: string, value: unknown, meta: Record<string, unknown>): string {
   const b64 = mimeText(value).replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+    return `<div class="output-unsupported">This ${escapeHtml(mime)} output is not valid base64 data.</div>`;
   const size = ["width", "height"]
     .filter((k) => typeof meta[k] === "number" || typeof meta[k] === "string")
     .map((k) => ` ${k}="${escapeHtml(String(meta[k]))}"`)

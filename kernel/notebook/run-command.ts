@@ -124,7 +124,16 @@ export async function main(argv: string[]): Promise<number> {
       kernelArgv,
     };
     await pool(ready, jobsN, async ({ job, nb }) => {
-      outcomes.push(await runOne(job, nb, settings, progress, abort.signal));
+      const outcome = await runOne(job, nb, settings, progress, abort.signal).catch(
+        (e: unknown): Outcome => ({
+          job,
+          failures: [
+            { cell: 0, kind: "start", message: `runner failure: ${(e as Error).stack ?? String(e)}` },
+          ],
+          sources: new Map(),
+        }),
+      );
+      outcomes.push(outcome);
     });
   } finally {
     progress.stop();

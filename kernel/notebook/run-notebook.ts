@@ -18,7 +18,11 @@ import { joinSource, type CodeCell, type Notebook } from "./nbformat.js";
 
 export interface RunOptions {
   kernel?: KernelOptions;
-  /** Per-cell limit in ms; past it the cell is interrupted and fails. Default: none. */
+  /**
+   * Per-cell limit in ms; past it the cell is interrupted and fails. Default: none. A cell can set its
+   * own in seconds, `"metadata": { "gradlab": { "timeout": 600 } }` (0 = none): a training cell may
+   * need longer than the rest.
+   */
   timeoutMs?: number;
   /** How long an interrupted cell may take to stop before the kernel is killed. */
   interruptGraceMs?: number;
@@ -72,9 +76,17 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
       ok: false,
     };
   }
+  // As nbclient does: the executed notebook says which language it ran as; one run by gradlab's own
+  // kernel without a kernelspec gets gradlab's, so Jupyter opens it with the right kernel.
   const languageInfo = kernel.info.content.language_info;
   if (languageInfo && typeof languageInfo === "object")
     nb.metadata.language_info = languageInfo as Notebook["metadata"]["language_info"];
+  if (!nb.metadata.kernelspec && !options.kernel?.argv)
+    nb.metadata.kernelspec = {
+      name: "gradlab",
+      display_name: "TypeScript (gradlab)",
+      language: "typescript",
+    };
 
   const collector = createOutputCollector();
   let executed = 0;
@@ -85,7 +97,17 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
         break;
       }
       const cell = nb.cells[index] as CodeCell;
-      const failure = await runCell(kernel, cell, index, collector, options);
+      const failure = kernel.isAlive()
+        ? await runCell(kernel, cell, index, collector, options).catch((e: unknown): CellFailure => ({
+            cell: index + 1,
+            kind: "kernel-died",
+            message: `lost the kernel: ${String(e)}`,
+          }))
+        : {
+            cell: index + 1,
+            kind: "kernel-died" as const,
+            message: `the kernel is gone${lastWords(kernel)}`,
+          };
       executed++;
       options.onCell?.({ index, done: done + 1, total: cells.length });
       if (!failure) continue;
@@ -132,18 +154,18 @@ async function runCell(
   const died = kernel.exited.then((e): Outcome => ({ kind: "died", how: describeExit(e) }));
   const reply = finished.then((r): Outcome => ({ kind: "finished", reply: r.reply }));
   const aborted = abortPromise(options.signal);
+  const own = cellTimeoutMs(cell);
+  const limitMs = own === undefined ? options.timeoutMs : (own ?? undefined);
   let timer: NodeJS.Timeout | undefined;
   const timedOut =
-    options.timeoutMs === undefined
+    limitMs === undefined
       ? new Promise<Outcome>(() => undefined)
-      : new Promise<Outcome>(
-          (resolve) => (timer = setTimeout(() => resolve({ kind: "timeout" }), options.timeoutMs)),
-        );
+      : new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: "timeout" }), limitMs)));
   let outcome = await Promise.race([reply, died, timedOut, aborted]);
   clearTimeout(timer);
 
   if (outcome.kind === "timeout") {
-    const seconds = (options.timeoutMs ?? 0) / 1000;
+    const seconds = (limitMs ?? 0) / 1000;
     // Sent again each second: an interrupt that lands while the kernel is still compiling the cell
     // (before its code runs) may be lost, and one more is harmless to a cell that has already stopped.
     const graceMs = options.interruptGraceMs ?? 5000;
@@ -188,6 +210,13 @@ async function runCell(
     return { cell: where, kind: "error", message: `${e.ename}: ${e.evalue}` };
   }
   return undefined;
+}
+
+/** The cell's own limit from `metadata.gradlab.timeout` in seconds: ms, null for "none", undefined if unset. */
+function cellTimeoutMs(cell: CodeCell): number | null | undefined {
+  const own = (cell.metadata.gradlab as { timeout?: unknown } | undefined)?.timeout;
+  if (typeof own !== "number" || !(own >= 0)) return undefined;
+  return own === 0 ? null : own * 1000;
 }
 
 /** interrupt_request on the control channel; SIGINT when the kernel does not answer it. */

@@ -102,8 +102,8 @@ function cleanAttributes(attrs: string, tag: string): string {
 /** Decodes the entity tricks (`javascript&#58;`) and control characters browsers ignore in URLs. */
 function normaliseUrl(value: string): string {
   return value
-    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => codePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);?/g, (_, d: string) => codePoint(Number(d)))
     .replace(/&colon;/gi, ":")
     .replace(/&(tab|newline);/gi, "")
     .split("")
@@ -111,6 +111,8 @@ function normaliseUrl(value: string): string {
     .join("")
     .toLowerCase();
 }
+
+const codePoint = (n: number) => (n <= 0x10ffff ? String.fromCodePoint(n) : "");
 
 /** Links may be http(s), mailto, fragments or relative; images may also be data: raster images. */
 function safeUrl(value: string, image: boolean): boolean {

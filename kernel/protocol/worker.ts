@@ -78,7 +78,9 @@ interface Sockets {
 }
 
 async function bindAll(): Promise<Sockets> {
-  const routerOptions = { sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 1000 };
+  // handover: a client that reconnects with the same identity (jupyter_client reuses its session as the
+  // identity for every client of one kernel manager) takes over, as with ipykernel.
+  const routerOptions = { sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 1000, handover: true };
   const sockets: Sockets = {
     shell: new zmq.Router(routerOptions),
     control: new zmq.Router(routerOptions),

@@ -68,7 +68,8 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
   if (ctx.interrupted) outcome = { ok: false, error: interruptedError() };
 
   let plain: string | null = null;
-  if (outcome.ok && outcome.hasValue) {
+  // `undefined` shows nothing (a cell ending in console.log(x) is not asked for a value), as None in IPython.
+  if (outcome.ok && outcome.hasValue && outcome.value !== undefined) {
     const bundle = await deps.runAs(ctx, () => bundleOf(outcome.ok ? outcome.value : undefined));
     plain = typeof bundle.data["text/plain"] === "string" ? bundle.data["text/plain"] : null;
     if (!isEmpty(bundle))

@@ -10,6 +10,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import * as ops from "../tensor/ops.js";
 import { formatShape } from "../tensor/shape.js";
 import { autodiffState } from "./state.js";
+import { allFinite } from "./apply.js";
 
 /**
  * Tensors of the tape behind `roots`, inputs before outputs (post-order DFS with an explicit stack).
@@ -22,7 +23,11 @@ export function topoOrder(roots: readonly Tensor[], stop?: ReadonlySet<Tensor>):
 }
 
 /** The shared DFS: `visit(t)` returns true the first time it sees t. */
-function sortFrom(roots: readonly Tensor[], stop: ReadonlySet<Tensor> | undefined, visit: (t: Tensor) => boolean) {
+function sortFrom(
+  roots: readonly Tensor[],
+  stop: ReadonlySet<Tensor> | undefined,
+  visit: (t: Tensor) => boolean,
+) {
   const order: Tensor[] = [];
   const stack: Tensor[] = [];
   const next: number[] = [];
@@ -153,12 +158,6 @@ export function reversePass(
   }
 }
 
-function allFinite(t: Tensor): boolean {
-  const d = t._data;
-  for (let i = 0; i < d.length; i++) if (d[i] - d[i] !== 0) return false;
-  return true;
-}
-
 function nonFiniteMessage(op: string, j: number, x: Tensor, g: Tensor): string {
   const d = g._data;
   let k = 0;
@@ -188,6 +187,8 @@ export function backward(y: Tensor, ct: Tensor | undefined, opts: { createGraph?
     seed = ops.scalarOf(1, y.dtype);
     if (y.shape.length > 0) seed = ops.reshape(seed, y.shape);
   } else if (formatShape(seed.shape) !== formatShape(y.shape))
-    throw new RangeError(`backward: gradient has shape ${formatShape(seed.shape)}, output has ${formatShape(y.shape)}`);
+    throw new RangeError(
+      `backward: gradient has shape ${formatShape(seed.shape)}, output has ${formatShape(y.shape)}`,
+    );
   reversePass([y], [seed], { createGraph: opts.createGraph ?? false, accumulate: true });
 }

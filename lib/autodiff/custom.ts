@@ -110,8 +110,19 @@ export function customGrad(spec: CustomGradSpec): (...xs: Tensor[]) => Tensor {
         if (d === null) return ops.zerosOf(xs[i].shape, xs[i].dtype);
         return nb === 0 ? d : entry(d, nb, b);
       };
-      if (nb === 0) return userJvp(xs.map((_, i) => filled(i, 0)), xs, y);
-      return perBatch(nb, lead, (b) => [userJvp(xs.map((_, i) => filled(i, b)), xs, y)])[0];
+      if (nb === 0)
+        return userJvp(
+          xs.map((_, i) => filled(i, 0)),
+          xs,
+          y,
+        );
+      return perBatch(nb, lead, (b) => [
+        userJvp(
+          xs.map((_, i) => filled(i, b)),
+          xs,
+          y,
+        ),
+      ])[0];
     },
   });
   return (...xs: Tensor[]) => {

@@ -59,7 +59,10 @@ export function gradcheck(
   const fwd = jacfwd(g, list) as Tensor[];
   const failures: string[] = [];
   const maxAbsError = { rev: 0, fwd: 0 };
-  for (const [mode, blocks] of [["rev", rev], ["fwd", fwd]] as const)
+  for (const [mode, blocks] of [
+    ["rev", rev],
+    ["fwd", fwd],
+  ] as const)
     blocks.forEach((J, i) => {
       const a = J._data;
       const n = numeric[i]._data;
@@ -95,7 +98,13 @@ export function gradcheck(
   if (!(transposeError <= 1e-8 * (1 + Math.abs(lhs) + Math.abs(rhs))))
     failures.push(`<u, vjp(v)> = ${lhs} but <jvp(u), v> = ${rhs}: reverse and forward mode disagree`);
 
-  const report: GradcheckReport = { ok: failures.length === 0, maxAbsError, transposeError, failures, numeric };
+  const report: GradcheckReport = {
+    ok: failures.length === 0,
+    maxAbsError,
+    transposeError,
+    failures,
+    numeric,
+  };
   if (!report.ok && opts.raise !== false) {
     const err = new Error(`gradcheck failed:\n  ${failures.join("\n  ")}`);
     (err as Error & { report: GradcheckReport }).report = report;

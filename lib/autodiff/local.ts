@@ -35,7 +35,9 @@ export function pullbackNode(t: Tensor, ct: Tensor): (Tensor | null)[] {
   if (node === null) throw new Error("pullbackNode: t is a leaf (it has no node)");
   const tail = ct.shape.slice(ct.shape.length - t.shape.length);
   if (ct.shape.length < t.shape.length || formatShape(tail) !== formatShape(t.shape))
-    throw new RangeError(`pullbackNode: ct has shape ${formatShape(ct.shape)}, t has ${formatShape(t.shape)}`);
+    throw new RangeError(
+      `pullbackNode: ct has shape ${formatShape(ct.shape)}, t has ${formatShape(t.shape)}`,
+    );
   return withGradMode(false, () =>
     node.prim.vjp(
       ct,
@@ -62,4 +64,16 @@ export function localJacobian(t: Tensor, i: number): Tensor | null {
   const basis = ops.reshape(eye(m, { dtype: t.dtype }), [m, ...t.shape]);
   const g = pullbackNode(t, basis)[i];
   return g === null ? null : ops.reshape(g, [...t.shape, ...x.shape]);
+}
+
+/**
+ * Clears `.grad` of tensors and of the parameters of modules (anything with `parameters()`).
+ * @example zeroGrad(model, extraTensor)
+ */
+export function zeroGrad(...items: (Tensor | { parameters(): Tensor[] })[]): void {
+  for (const it of items) {
+    if ("parameters" in it && typeof it.parameters === "function")
+      for (const p of it.parameters()) p.grad = null;
+    else (it as Tensor).grad = null;
+  }
 }

@@ -39,7 +39,13 @@ export interface Primitive<P = unknown> {
    * Reverse mode: the output's cotangent → one cotangent per input (null: zero, or not wanted).
    * `wants[i]` says whether input i needs one (skip the work otherwise).
    */
-  vjp(ct: Tensor, inputs: readonly Tensor[], out: Tensor, params: P, wants: readonly boolean[]): (Tensor | null)[];
+  vjp(
+    ct: Tensor,
+    inputs: readonly Tensor[],
+    out: Tensor,
+    params: P,
+    wants: readonly boolean[],
+  ): (Tensor | null)[];
   /** Forward mode: the inputs' tangents (null: zero) → the output's tangent (null: zero). */
   jvp(tangents: readonly (Tensor | null)[], inputs: readonly Tensor[], out: Tensor, params: P): Tensor | null;
 }

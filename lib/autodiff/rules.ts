@@ -29,7 +29,8 @@ export function sumToShape(g: Tensor, shape: Shape, nb: number): Tensor {
   if (lead < 0) return ops.broadcastTo(alignRank(g, nb, shape.length), target);
   const axes: number[] = [];
   for (let i = 0; i < lead; i++) axes.push(nb + i);
-  for (let i = 0; i < shape.length; i++) if (shape[i] === 1 && gs[nb + lead + i] !== 1) axes.push(nb + lead + i);
+  for (let i = 0; i < shape.length; i++)
+    if (shape[i] === 1 && gs[nb + lead + i] !== 1) axes.push(nb + lead + i);
   const s = axes.length > 0 ? ops.sum(g, axes, true) : g;
   return ops.reshape(s, target);
 }

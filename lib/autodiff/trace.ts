@@ -152,11 +152,7 @@ export function backpropSteps(
         );
       }
       const fits = sizeOfShape(node.shape) * inSize <= maxJacobian;
-      const jacobian = !fits
-        ? undefined
-        : jacobianOf
-          ? Array.from(jacobianOf(node, arg))
-          : localJacobian(node, arg, inSize, vjp);
+      const jacobian = fits ? jacobianWith(jacobianOf, node, arg, inSize, vjp) : undefined;
       pullbacks.push({ input, arg, product: Array.from(product), ...(jacobian ? { jacobian } : {}) });
       const sum = cotangent.get(input);
       if (sum) for (let k = 0; k < sum.length; k++) sum[k] += product[k];
@@ -166,6 +162,25 @@ export function backpropSteps(
     steps.push({ node: id, upstream: Array.from(upstream), pullbacks });
   }
   return steps;
+}
+
+/** The batched Jacobian when it is offered and works, else row by row (same numbers, more calls). */
+function jacobianWith(
+  jacobianOf: NodeJacobian | undefined,
+  node: TraceNode,
+  arg: number,
+  inSize: number,
+  vjp: NodeVjp,
+): number[] {
+  if (jacobianOf) {
+    try {
+      const J = Array.from(jacobianOf(node, arg));
+      if (J.length === sizeOfShape(node.shape) * inSize) return J;
+    } catch {
+      // A rule that is not batch-polymorphic: fall through to one pullback per row.
+    }
+  }
+  return localJacobian(node, arg, inSize, vjp);
 }
 
 /** ∂node/∂input row by row: row i is the pullback of the basis cotangent e_i. */
@@ -320,8 +335,8 @@ function describe(x: unknown): string {
  * const W = tensor([[1, 2]], { requiresGrad: true, name: "W" });
  * trace(tanh(matmul(W, tensor([3, 4])))).nodes.map((n) => n.op) // ["leaf", "leaf", "matmul", "tanh"]
  */
-export function trace(y: unknown, options: TraceOptions = {}): Trace {
-  return traceOf(y as Tensor, options).trace;
+export function trace(y: Tensor, options: TraceOptions = {}): Trace {
+  return traceOf(y, options).trace;
 }
 
 /** Pulls cotangents back through the taped primitive behind each trace node. */
@@ -368,8 +383,8 @@ function tapeJacobian(entries: readonly Entry[]): NodeJacobian {
  * `loss.backward()` uses (so the last gradients equal `.grad`).
  * @example backpropTrace(loss).steps[0].upstream // [1]
  */
-export function backpropTrace(loss: unknown, options: BackpropOptions & TraceOptions = {}): BackpropTrace {
-  const { trace: t, entries } = traceOf(loss as Tensor, options);
+export function backpropTrace(loss: Tensor, options: BackpropOptions & TraceOptions = {}): BackpropTrace {
+  const { trace: t, entries } = traceOf(loss, options);
   return { ...t, steps: backpropSteps(t, tapeVjp(entries), options, tapeJacobian(entries)) };
 }
 

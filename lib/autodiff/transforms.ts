@@ -6,8 +6,13 @@
  * Reverse-mode variables: each call wraps its inputs in a fresh `identity` tensor that requires grad and
  * pulls back to exactly those tensors, so nested grad(grad(f)) never confuses the inner and the outer
  * variable. The pass records itself onto the tape (createGraph) only when its result could be
- * differentiated again: when an input is itself on a tape, or the graph reaches some other tensor that
- * requires grad (a parameter captured by f).
+ * differentiated again: when an input is itself on a tape, when the graph reaches some other tensor that
+ * requires grad (a parameter captured by f), or when the seed cotangent is on a tape (a vjp of a
+ * pullback). Forward mode needs no such decision: rules run on dual tensors and carry tangents anyway.
+ *
+ * Batching, instead of a vmap: derivative rules accept cotangents/tangents with extra leading dims
+ * (see primitive.ts), so jacrev seeds eye(m) shaped [m, ...outShape] and jacfwd seeds the identity
+ * shaped [n, ...inShape]; each is one pass.
  */
 import { Tensor } from "../tensor/tensor.js";
 import * as ops from "../tensor/ops.js";
@@ -32,7 +37,9 @@ function listOf(op: string, x: unknown): Tensor[] {
 function outputsOf(op: string, y: unknown): Tensor[] {
   if (y instanceof Tensor) return [y];
   if (Array.isArray(y) && y.length > 0 && y.every((t) => t instanceof Tensor)) return y as Tensor[];
-  throw new TypeError(`${op}: f must return a Tensor (or an array of Tensors), got ${y === null ? "null" : typeof y}`);
+  throw new TypeError(
+    `${op}: f must return a Tensor (or an array of Tensors), got ${y === null ? "null" : typeof y}`,
+  );
 }
 
 /** Fresh reverse-mode variables standing for xs (linked to xs on any outer tape or forward level). */
@@ -49,7 +56,12 @@ function variables(xs: readonly Tensor[]): Tensor[] {
  * Cotangents reaching `vars` from `ys` seeded with `cts`. createGraph defaults to "when needed" (see the
  * header comment).
  */
-function pullback(ys: readonly Tensor[], cts: readonly Tensor[], vars: readonly Tensor[], createGraph?: boolean) {
+function pullback(
+  ys: readonly Tensor[],
+  cts: readonly Tensor[],
+  vars: readonly Tensor[],
+  createGraph?: boolean,
+) {
   const targets = new Set(vars);
   const roots: Tensor[] = [];
   const seeds: Tensor[] = [];
@@ -111,7 +123,9 @@ export function valueAndGrad<X extends Args, R extends unknown[]>(
         `grad: f must return a single number (size 1), got shape ${formatShape(y.shape)}; use jacobian for vector outputs`,
       );
     const seed = ops.reshape(ops.scalarOf(1, y.dtype), y.shape);
-    const gs = pullback([y], [seed], vars, opts.createGraph).map((g, i) => g ?? ops.zerosOf(xs[i].shape, xs[i].dtype));
+    const gs = pullback([y], [seed], vars, opts.createGraph).map(
+      (g, i) => g ?? ops.zerosOf(xs[i].shape, xs[i].dtype),
+    );
     return [y, (x instanceof Tensor ? gs[0] : gs) as GradOf<X>];
   };
 }
@@ -130,9 +144,13 @@ export function vjp<X extends Args>(f: (x: X) => Tensor, x: X): [Tensor, (ct: Te
     ops.asTensor("vjp", ct, "cotangent");
     const tail = ct.shape.slice(ct.shape.length - y.shape.length);
     if (ct.shape.length < y.shape.length || formatShape(tail) !== formatShape(y.shape))
-      throw new RangeError(`vjp: cotangent has shape ${formatShape(ct.shape)}, f(x) has ${formatShape(y.shape)}`);
+      throw new RangeError(
+        `vjp: cotangent has shape ${formatShape(ct.shape)}, f(x) has ${formatShape(y.shape)}`,
+      );
     const batch = ct.shape.slice(0, ct.shape.length - y.shape.length);
-    const gs = pullback([y], [ct], vars).map((g, i) => g ?? ops.zerosOf([...batch, ...xs[i].shape], xs[i].dtype));
+    const gs = pullback([y], [ct], vars).map(
+      (g, i) => g ?? ops.zerosOf([...batch, ...xs[i].shape], xs[i].dtype),
+    );
     return (x instanceof Tensor ? gs[0] : gs) as GradOf<X>;
   };
   return [y, back];
@@ -159,8 +177,11 @@ export function jvp<X extends Args>(f: (x: X) => Tensor, x: X, v: X): [Tensor, T
   if (vs.length !== xs.length) throw new RangeError(`jvp: ${xs.length} inputs but ${vs.length} tangents`);
   xs.forEach((xi, i) => {
     if (formatShape(xi.shape) !== formatShape(vs[i].shape) && !endsWith(vs[i].shape, xi.shape))
-      throw new RangeError(`jvp: tangent ${i} has shape ${formatShape(vs[i].shape)}, input has ${formatShape(xi.shape)}`);
-    if (xi.dtype !== vs[i].dtype) throw new TypeError(`jvp: tangent ${i} is ${vs[i].dtype}, input is ${xi.dtype}`);
+      throw new RangeError(
+        `jvp: tangent ${i} has shape ${formatShape(vs[i].shape)}, input has ${formatShape(xi.shape)}`,
+      );
+    if (xi.dtype !== vs[i].dtype)
+      throw new TypeError(`jvp: tangent ${i} is ${vs[i].dtype}, input is ${xi.dtype}`);
   });
   const level = autodiffState.nextLevel++;
   const duals = xs.map((xi, i) => makeDual(level, xi, vs[i]));
@@ -189,7 +210,10 @@ type Blocks = Tensor[][];
 function jacrevBlocks(f: (x: Args) => unknown, x: Args): Blocks {
   const xs = listOf("jacrev", x);
   const vars = variables(xs);
-  const ys = outputsOf("jacrev", callRecording(() => f(x instanceof Tensor ? vars[0] : vars)));
+  const ys = outputsOf(
+    "jacrev",
+    callRecording(() => f(x instanceof Tensor ? vars[0] : vars)),
+  );
   return ys.map((y) => {
     const m = y.size;
     const basis = ops.reshape(eye(m, { dtype: y.dtype }), [m, ...y.shape]);
@@ -239,8 +263,14 @@ function jacfwdBlocks(f: (x: Args) => unknown, x: Args): Blocks {
 function labelled(J: Tensor, opts: JacobianOptions): Tensor {
   if (J.shape.length !== 2) return J;
   const [m, n] = J.shape;
-  const names = (given: readonly string[] | undefined, base: string, k: number) =>
-    given && given.length === k ? given.slice() : Array.from({ length: k }, (_, i) => `${base}_${i + 1}`);
+  const names = (given: readonly string[] | undefined, base: string, k: number) => {
+    if (given === undefined) return Array.from({ length: k }, (_, i) => `${base}_${i + 1}`);
+    if (given.length !== k)
+      throw new RangeError(
+        `jacobian: ${base === "x" ? "inputNames" : "outputNames"} has ${given.length} names for ${k} ${base === "x" ? "columns (inputs)" : "rows (outputs)"}`,
+      );
+    return given.slice();
+  };
   const labels: AxisLabels = {
     kind: "jacobian",
     rows: names(opts.outputNames, "f", m),
@@ -252,7 +282,12 @@ function labelled(J: Tensor, opts: JacobianOptions): Tensor {
   return J;
 }
 
-function shapeResult(blocks: Blocks, x: Args, yIsArray: boolean, opts: JacobianOptions): Tensor | Tensor[] | Tensor[][] {
+function shapeResult(
+  blocks: Blocks,
+  x: Args,
+  yIsArray: boolean,
+  opts: JacobianOptions,
+): Tensor | Tensor[] | Tensor[][] {
   const lab = blocks.map((row) => row.map((J) => labelled(J, opts)));
   const xArr = !(x instanceof Tensor);
   if (!yIsArray) return xArr ? lab[0] : lab[0][0];
@@ -268,11 +303,14 @@ function jacobianWith(kind: "rev" | "fwd" | "auto", name: string, f: JacFn, x: A
   if (mode === "auto") {
     const xs = listOf(name, x);
     const n = xs.reduce((s, xi) => s + xi.size, 0);
-    const probe = withGradMode(false, () => outputsOf(name, f(x instanceof Tensor ? xs[0].detach() : xs.map((t) => t.detach()))));
+    const probe = withGradMode(false, () =>
+      outputsOf(name, f(x instanceof Tensor ? xs[0].detach() : xs.map((t) => t.detach()))),
+    );
     const m = probe.reduce((s, y) => s + y.size, 0);
     mode = n < m ? "fwd" : "rev";
   }
-  if (mode !== "rev" && mode !== "fwd") throw new RangeError(`${name}: mode must be "rev", "fwd" or "auto", got ${JSON.stringify(mode)}`);
+  if (mode !== "rev" && mode !== "fwd")
+    throw new RangeError(`${name}: mode must be "rev", "fwd" or "auto", got ${JSON.stringify(mode)}`);
   let yIsArray = false;
   const g: JacFn = (z) => {
     const y = f(z);
@@ -293,7 +331,11 @@ export type JacobianResult = Tensor | Tensor[] | Tensor[][];
  */
 export function jacobian(f: (x: Tensor) => Tensor, x: Tensor, opts?: JacobianOptions): Tensor;
 export function jacobian(f: (x: Tensor[]) => Tensor, x: readonly Tensor[], opts?: JacobianOptions): Tensor[];
-export function jacobian(f: (x: Tensor) => Tensor, x?: undefined, opts?: JacobianOptions): (x: Tensor) => Tensor;
+export function jacobian(
+  f: (x: Tensor) => Tensor,
+  x?: undefined,
+  opts?: JacobianOptions,
+): (x: Tensor) => Tensor;
 export function jacobian(fn: AnyFn, x?: Args, opts: JacobianOptions = {}): unknown {
   const f = fn as JacFn;
   if (x === undefined) return (z: Args) => jacobianWith("auto", "jacobian", f, z, opts);
@@ -306,7 +348,11 @@ export function jacobian(fn: AnyFn, x?: Args, opts: JacobianOptions = {}): unkno
  */
 export function jacrev(f: (x: Tensor) => Tensor, x: Tensor, opts?: JacobianOptions): Tensor;
 export function jacrev(f: (x: Tensor[]) => Tensor, x: readonly Tensor[], opts?: JacobianOptions): Tensor[];
-export function jacrev(f: (x: Tensor) => Tensor, x?: undefined, opts?: JacobianOptions): (x: Tensor) => Tensor;
+export function jacrev(
+  f: (x: Tensor) => Tensor,
+  x?: undefined,
+  opts?: JacobianOptions,
+): (x: Tensor) => Tensor;
 export function jacrev(fn: AnyFn, x?: Args, opts: JacobianOptions = {}): unknown {
   const f = fn as JacFn;
   const o = { ...opts, mode: "rev" as const };
@@ -320,7 +366,11 @@ export function jacrev(fn: AnyFn, x?: Args, opts: JacobianOptions = {}): unknown
  */
 export function jacfwd(f: (x: Tensor) => Tensor, x: Tensor, opts?: JacobianOptions): Tensor;
 export function jacfwd(f: (x: Tensor[]) => Tensor, x: readonly Tensor[], opts?: JacobianOptions): Tensor[];
-export function jacfwd(f: (x: Tensor) => Tensor, x?: undefined, opts?: JacobianOptions): (x: Tensor) => Tensor;
+export function jacfwd(
+  f: (x: Tensor) => Tensor,
+  x?: undefined,
+  opts?: JacobianOptions,
+): (x: Tensor) => Tensor;
 export function jacfwd(fn: AnyFn, x?: Args, opts: JacobianOptions = {}): unknown {
   const f = fn as JacFn;
   const o = { ...opts, mode: "fwd" as const };
@@ -333,9 +383,21 @@ export function jacfwd(fn: AnyFn, x?: Args, opts: JacobianOptions = {}): unknown
  * Without x, returns the Hessian function.
  * @example hessian((x) => x.pow(3).sum(), tensor([1, 2])) // diag(6x)
  */
-export function hessian(f: (x: Tensor) => Tensor, x: Tensor, opts?: { inputNames?: readonly string[] }): Tensor;
-export function hessian(f: (x: Tensor) => Tensor, x?: undefined, opts?: { inputNames?: readonly string[] }): (x: Tensor) => Tensor;
-export function hessian(f: (x: Tensor) => Tensor, x?: Tensor, opts: { inputNames?: readonly string[] } = {}): unknown {
+export function hessian(
+  f: (x: Tensor) => Tensor,
+  x: Tensor,
+  opts?: { inputNames?: readonly string[] },
+): Tensor;
+export function hessian(
+  f: (x: Tensor) => Tensor,
+  x?: undefined,
+  opts?: { inputNames?: readonly string[] },
+): (x: Tensor) => Tensor;
+export function hessian(
+  f: (x: Tensor) => Tensor,
+  x?: Tensor,
+  opts: { inputNames?: readonly string[] } = {},
+): unknown {
   const h = (z: Tensor): Tensor => {
     ops.asTensor("hessian", z, "x");
     const scalarF = (v: Args): Tensor => {
@@ -352,7 +414,9 @@ export function hessian(f: (x: Tensor) => Tensor, x?: Tensor, opts: { inputNames
     if (out.shape.length === 2) {
       const n = out.shape[0];
       const names =
-        opts.inputNames?.length === n ? opts.inputNames.slice() : Array.from({ length: n }, (_, i) => `x_${i + 1}`);
+        opts.inputNames?.length === n
+          ? opts.inputNames.slice()
+          : Array.from({ length: n }, (_, i) => `x_${i + 1}`);
       out.labels = { rows: names, cols: names, title: "∂²f/∂x∂x" };
     }
     return out;

@@ -15,7 +15,9 @@ import { scoped } from "../autodiff/state.js";
 export function mseLoss(pred: Tensor, target: Tensor | number): Tensor {
   ops.asTensor("mseLoss", pred, "prediction");
   if (target instanceof Tensor && formatShape(target.shape) !== formatShape(pred.shape))
-    throw new RangeError(`mseLoss: prediction ${formatShape(pred.shape)} and target ${formatShape(target.shape)} differ`);
+    throw new RangeError(
+      `mseLoss: prediction ${formatShape(pred.shape)} and target ${formatShape(target.shape)} differ`,
+    );
   return scoped("mseLoss", () => mean(square(ops.sub(pred, target))));
 }
 
@@ -28,19 +30,26 @@ export function crossEntropy(logits: Tensor, labels: Tensor | readonly number[] 
   ops.asTensor("crossEntropy", logits, "logits");
   const r = logits.shape.length;
   if (r !== 1 && r !== 2)
-    throw new RangeError(`crossEntropy: logits must be [classes] or [batch, classes], got ${formatShape(logits.shape)}`);
+    throw new RangeError(
+      `crossEntropy: logits must be [classes] or [batch, classes], got ${formatShape(logits.shape)}`,
+    );
   const classes = logits.shape[r - 1];
   let target: Tensor;
   if (labels instanceof Tensor && formatShape(labels.shape) === formatShape(logits.shape)) target = labels;
   else {
-    const idx = labels instanceof Tensor ? Array.from(labels._data) : typeof labels === "number" ? [labels] : labels;
+    const idx =
+      labels instanceof Tensor ? Array.from(labels._data) : typeof labels === "number" ? [labels] : labels;
     const rows = r === 1 ? 1 : logits.shape[0];
     if (idx.length !== rows)
-      throw new RangeError(`crossEntropy: ${idx.length} labels for ${rows} rows of logits ${formatShape(logits.shape)}`);
+      throw new RangeError(
+        `crossEntropy: ${idx.length} labels for ${rows} rows of logits ${formatShape(logits.shape)}`,
+      );
     const d = allocate(logits.dtype, rows * classes);
     idx.forEach((c, i) => {
       if (!Number.isInteger(c) || c < 0 || c >= classes)
-        throw new RangeError(`crossEntropy: label ${c} at position ${i} is not a class index in 0..${classes - 1}`);
+        throw new RangeError(
+          `crossEntropy: label ${c} at position ${i} is not a class index in 0..${classes - 1}`,
+        );
       d[i * classes + c] = 1;
     });
     target = new Tensor(d, logits.shape, logits.dtype);

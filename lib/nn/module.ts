@@ -3,6 +3,7 @@
  * found by walking the module's own fields (tensors, sub-modules, arrays of them), iteratively.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { callable } from "./callable.js";
 import { linear, relu, sigmoid } from "../tensor/composite.js";
 import { tanh } from "../tensor/ops.js";
 import { rand, type RandomOptions } from "../tensor/create.js";
@@ -55,7 +56,7 @@ export interface LinearOptions {
  * uniformly in ±1/√in (PyTorch's default).
  * @example const layer = new nn.Linear(3, 2, { seed: 0 }); layer.forward(tensor([1, 2, 3]))
  */
-export class Linear extends Module {
+export class LinearLayer extends Module {
   weight: Tensor;
   bias: Tensor | null;
   constructor(
@@ -70,7 +71,10 @@ export class Linear extends Module {
     if (opts.seed !== undefined) ropts.seed = opts.seed;
     const u = (shape: number[], seedOffset: number) => {
       const o = opts.seed === undefined ? ropts : { ...ropts, seed: opts.seed + seedOffset };
-      return rand(shape, o).mul(2 * bound).sub(bound).detach();
+      return rand(shape, o)
+        .mul(2 * bound)
+        .sub(bound)
+        .detach();
     };
     this.weight = u([outFeatures, inFeatures], 0).named("W").requireGrad();
     this.bias = opts.bias === false ? null : u([outFeatures], 7919).named("b").requireGrad();
@@ -81,21 +85,21 @@ export class Linear extends Module {
 }
 
 /** tanh as a layer. @example new nn.Tanh().forward(x) */
-export class Tanh extends Module {
+export class TanhLayer extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
 /** σ as a layer. @example new nn.Sigmoid().forward(x) */
-export class Sigmoid extends Module {
+export class SigmoidLayer extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
 /** max(x, 0) as a layer. @example new nn.ReLU().forward(x) */
-export class ReLU extends Module {
+export class ReLULayer extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -105,7 +109,7 @@ export class ReLU extends Module {
  * Layers applied in order. Linear layers' parameters are renamed W1, b1, W2, b2, ... for graph pictures.
  * @example const mlp = new nn.Sequential(new nn.Linear(3, 2), new nn.Tanh(), new nn.Linear(2, 1))
  */
-export class Sequential extends Module {
+export class SequentialLayer extends Module {
   readonly layers: Module[];
   constructor(...layers: Module[]) {
     super();
@@ -115,7 +119,7 @@ export class Sequential extends Module {
     this.layers = layers;
     let k = 0;
     for (const l of layers)
-      if (l instanceof Linear) {
+      if (l instanceof LinearLayer) {
         k++;
         if (l.weight.name === "W") l.weight.name = `W${k}`;
         if (l.bias && l.bias.name === "b") l.bias.name = `b${k}`;
@@ -127,3 +131,19 @@ export class Sequential extends Module {
     return h;
   }
 }
+
+/** y = x Wᵀ + b (see LinearLayer). @example const layer = nn.Linear(3, 2, { seed: 0 }) */
+export const Linear = callable(LinearLayer);
+export type Linear = LinearLayer;
+/** tanh as a layer. @example nn.Tanh() */
+export const Tanh = callable(TanhLayer);
+export type Tanh = TanhLayer;
+/** σ as a layer. @example nn.Sigmoid() */
+export const Sigmoid = callable(SigmoidLayer);
+export type Sigmoid = SigmoidLayer;
+/** max(x, 0) as a layer. @example nn.ReLU() */
+export const ReLU = callable(ReLULayer);
+export type ReLU = ReLULayer;
+/** Layers in order (see SequentialLayer). @example nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1)) */
+export const Sequential = callable(SequentialLayer);
+export type Sequential = SequentialLayer;

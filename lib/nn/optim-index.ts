@@ -1,2 +1,2 @@
 /** Optimizers, exported from "gradlab" as the `optim` namespace. */
-export { SGD, Adam, type SGDOptions, type AdamOptions } from "./optim.js";
+export { SGD, Adam, SGDOptimizer, AdamOptimizer, type SGDOptions, type AdamOptions } from "./optim.js";

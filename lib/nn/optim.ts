@@ -3,18 +3,36 @@
  * steps, outside the tape, as PyTorch does under no_grad.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import { callable } from "./callable.js";
 import { allocate, type Storage } from "../tensor/dtype.js";
 
+/** Accepts (params, opts) or ({ params, ...opts }). */
+function split<O extends object>(
+  op: string,
+  a: readonly Tensor[] | (O & { params: readonly Tensor[] }),
+  b?: O,
+): [readonly Tensor[], O] {
+  if (Array.isArray(a)) return [a, (b ?? {}) as O];
+  if (a && typeof a === "object" && "params" in a)
+    return [(a as { params: readonly Tensor[] }).params, a as O];
+  throw new TypeError(`${op}: expected (parameters, options), e.g. ${op}(model.parameters(), { lr: 0.1 })`);
+}
+
 function checkParams(op: string, params: readonly Tensor[]): Tensor[] {
-  if (!Array.isArray(params)) throw new TypeError(`${op}: expected an array of parameters (e.g. model.parameters())`);
+  if (!Array.isArray(params))
+    throw new TypeError(`${op}: expected an array of parameters (e.g. model.parameters())`);
   params.forEach((p, i) => {
-    if (p.node !== null) throw new TypeError(`${op}: parameter ${i} is not a leaf tensor (it was computed by ${p.node.prim.name})`);
+    if (p.node !== null)
+      throw new TypeError(
+        `${op}: parameter ${i} is not a leaf tensor (it was computed by ${p.node.prim.name})`,
+      );
   });
   return params.slice();
 }
 
 function checkLr(op: string, lr: unknown): number {
-  if (typeof lr !== "number" || !(lr > 0)) throw new RangeError(`${op}: lr must be a positive number, got ${String(lr)}`);
+  if (typeof lr !== "number" || !(lr > 0))
+    throw new RangeError(`${op}: lr must be a positive number, got ${String(lr)}`);
   return lr;
 }
 
@@ -31,16 +49,20 @@ export interface SGDOptions {
  * Stochastic gradient descent, with optional momentum: v ← μv + g; p ← p − lr·v.
  * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 })
  */
-export class SGD {
+export class SGDOptimizer {
   readonly params: Tensor[];
   lr: number;
   readonly momentum: number;
   readonly weightDecay: number;
   private readonly velocity: (Storage | null)[];
 
-  constructor(params: readonly Tensor[], opts: SGDOptions) {
-    this.params = checkParams("SGD", params);
-    this.lr = checkLr("SGD", opts?.lr);
+  constructor(
+    params: readonly Tensor[] | (SGDOptions & { params: readonly Tensor[] }),
+    options?: SGDOptions,
+  ) {
+    const [ps, opts] = split<SGDOptions>("SGD", params, options);
+    this.params = checkParams("SGD", ps);
+    this.lr = checkLr("SGD", opts.lr);
     this.momentum = opts.momentum ?? 0;
     this.weightDecay = opts.weightDecay ?? 0;
     this.velocity = this.params.map(() => null);
@@ -86,7 +108,7 @@ export interface AdamOptions {
  * Adam (Kingma & Ba): bias-corrected moment estimates m, v; p ← p − lr·m̂/(√v̂ + ε).
  * @example const opt = new optim.Adam(model.parameters(), { lr: 1e-2 })
  */
-export class Adam {
+export class AdamOptimizer {
   readonly params: Tensor[];
   lr: number;
   readonly betas: readonly [number, number];
@@ -96,8 +118,12 @@ export class Adam {
   private readonly m: Storage[];
   private readonly v: Storage[];
 
-  constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
-    this.params = checkParams("Adam", params);
+  constructor(
+    params: readonly Tensor[] | (AdamOptions & { params: readonly Tensor[] }),
+    options?: AdamOptions,
+  ) {
+    const [ps, opts] = split<AdamOptions>("Adam", params, options);
+    this.params = checkParams("Adam", ps);
     this.lr = checkLr("Adam", opts.lr ?? 1e-3);
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
@@ -133,3 +159,10 @@ export class Adam {
     for (const p of this.params) p.grad = null;
   }
 }
+
+/** SGD, with or without `new`. @example const opt = optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }) */
+export const SGD = callable(SGDOptimizer);
+export type SGD = SGDOptimizer;
+/** Adam, with or without `new`. @example const opt = optim.Adam(model.parameters(), { lr: 1e-3 }) */
+export const Adam = callable(AdamOptimizer);
+export type Adam = AdamOptimizer;

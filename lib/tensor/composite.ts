@@ -149,7 +149,9 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
     xs.forEach((x, i) => {
       asTensor("stack", x, `element ${i}`);
       if (formatShape(x.shape) !== formatShape(s0))
-        throw new RangeError(`stack: element ${i} has shape ${formatShape(x.shape)}, element 0 has ${formatShape(s0)}`);
+        throw new RangeError(
+          `stack: element ${i} has shape ${formatShape(x.shape)}, element 0 has ${formatShape(s0)}`,
+        );
     });
     const a = normalizeAxis("stack", axis, s0.length + 1);
     return ops.concat(
@@ -163,7 +165,8 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
  * One axis of a slice: an index (the axis is dropped), null (everything), or [start, end, step] with
  * Python semantics (negative counts from the end, missing means the whole range, step ≥ 1).
  */
-export type SliceRange = number | null | undefined | readonly [start?: number | null, end?: number | null, step?: number];
+export type SliceRange =
+  number | null | undefined | readonly [start?: number | null, end?: number | null, step?: number];
 
 /**
  * Slices axis by axis: `slice(x, 0)` is the first row, `slice(x, null, [1, 3])` columns 1..2.
@@ -174,7 +177,9 @@ export function slice(x: Tensor, ...ranges: SliceRange[]): Tensor {
     asTensor("slice", x);
     const r = x.shape.length;
     if (ranges.length > r)
-      throw new RangeError(`slice: ${ranges.length} ranges given for a tensor of rank ${r} ${formatShape(x.shape)}`);
+      throw new RangeError(
+        `slice: ${ranges.length} ranges given for a tensor of rank ${r} ${formatShape(x.shape)}`,
+      );
     const starts: number[] = [];
     const steps: number[] = [];
     const sizes: number[] = [];
@@ -192,7 +197,8 @@ export function slice(x: Tensor, ...ranges: SliceRange[]): Tensor {
       }
       keep.push(d);
       const [s0, e0, st = 1] = rg ?? [];
-      if (!Number.isInteger(st) || st < 1) throw new RangeError(`slice: step ${st} must be a positive integer`);
+      if (!Number.isInteger(st) || st < 1)
+        throw new RangeError(`slice: step ${st} must be a positive integer`);
       const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
       const s = s0 == null ? 0 : clamp(s0);
       const e = e0 == null ? n : clamp(e0);
@@ -201,7 +207,12 @@ export function slice(x: Tensor, ...ranges: SliceRange[]): Tensor {
       sizes.push(e > s ? Math.ceil((e - s) / st) : 0);
     }
     const y = ops.sliceRaw(x, { starts, steps, sizes });
-    return keep.length === r ? y : ops.reshape(y, keep.map((d) => sizes[d]));
+    return keep.length === r
+      ? y
+      : ops.reshape(
+          y,
+          keep.map((d) => sizes[d]),
+        );
   });
 }
 
@@ -218,7 +229,8 @@ export function diag(x: Tensor): Tensor {
   return scoped("diag", () => {
     asTensor("diag", x);
     if (x.shape.length === 1) return ops.mul(unsqueeze(x, -1), eye(x.shape[0], { dtype: x.dtype }));
-    if (x.shape.length !== 2) throw new RangeError(`diag: expected a vector or a matrix, got ${formatShape(x.shape)}`);
+    if (x.shape.length !== 2)
+      throw new RangeError(`diag: expected a vector or a matrix, got ${formatShape(x.shape)}`);
     const [m, n] = x.shape;
     const k = Math.min(m, n);
     return ops.sliceRaw(flatten(x), { starts: [0], steps: [n + 1], sizes: [k] });

@@ -81,7 +81,9 @@ function describe(v: unknown): string {
 function fill(data: unknown, shape: number[], axis: number, d: Storage, off: number): number {
   if (axis === shape.length) {
     if (typeof data !== "number")
-      throw new TypeError(`tensor: ragged nested array: expected a number at depth ${axis}, found ${Array.isArray(data) ? "an array" : describe(data)}`);
+      throw new TypeError(
+        `tensor: ragged nested array: expected a number at depth ${axis}, found ${Array.isArray(data) ? "an array" : describe(data)}`,
+      );
     d[off] = data;
     return off + 1;
   }
@@ -137,7 +139,8 @@ export function eye(n: number, m: number | TensorOptions = n, opts: TensorOption
  */
 export function arange(start: number, stop?: number, step = 1, opts: TensorOptions = {}): Tensor {
   if (stop === undefined) return arange(0, start, step, opts);
-  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a non-zero number, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new RangeError(`arange: step must be a non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const d = allocate(dtypeOf("arange", opts), n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;
@@ -149,7 +152,8 @@ export function arange(start: number, stop?: number, step = 1, opts: TensorOptio
  * @example linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
  */
 export function linspace(start: number, stop: number, num = 50, opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
   const d = allocate(dtypeOf("linspace", opts), num);
   for (let i = 0; i < num; i++) d[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
   if (num > 1) d[num - 1] = stop;

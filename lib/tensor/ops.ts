@@ -4,7 +4,15 @@
  */
 import { Tensor } from "./tensor.js";
 import { allocate, checkDType, type DType } from "./dtype.js";
-import { checkShape, formatShape, normalizeAxes, normalizeAxis, sameShape, sizeOf, type Shape } from "./shape.js";
+import {
+  checkShape,
+  formatShape,
+  normalizeAxes,
+  normalizeAxis,
+  sameShape,
+  sizeOf,
+  type Shape,
+} from "./shape.js";
 import { apply } from "../autodiff/apply.js";
 import * as P from "../autodiff/primitives/index.js";
 import type { SliceParams } from "../autodiff/primitives/layout.js";
@@ -215,9 +223,13 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   asTensor("transpose", x);
   const r = x.shape.length;
-  const p = perm ? perm.map((a) => normalizeAxis("transpose", a, r)) : Array.from({ length: r }, (_, i) => r - 1 - i);
+  const p = perm
+    ? perm.map((a) => normalizeAxis("transpose", a, r))
+    : Array.from({ length: r }, (_, i) => r - 1 - i);
   if (p.length !== r || new Set(p).size !== r)
-    throw new RangeError(`transpose: [${perm?.join(",")}] is not a permutation of the ${r} axes of ${formatShape(x.shape)}`);
+    throw new RangeError(
+      `transpose: [${perm?.join(",")}] is not a permutation of the ${r} axes of ${formatShape(x.shape)}`,
+    );
   if (p.every((a, i) => a === i)) return x;
   return apply(P.transpose, [x], { perm: p });
 }
@@ -232,7 +244,8 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const off = shape.length - x.shape.length;
   const ok = off >= 0 && x.shape.every((d, i) => d === 1 || d === shape[i + off]);
-  if (!ok) throw new RangeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  if (!ok)
+    throw new RangeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   return apply(P.broadcastTo, [x], { shape: shape.slice() });
 }
 
@@ -304,7 +317,9 @@ function matmulWith(a: Tensor, b: Tensor, tb: boolean): Tensor {
   asTensor("matmul", b, "right operand");
   if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtype mismatch: ${a.dtype} and ${b.dtype}`);
   if (a.shape.length === 0 || b.shape.length === 0)
-    throw new RangeError(`matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: scalars are not matrices; use mul`);
+    throw new RangeError(
+      `matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: scalars are not matrices; use mul`,
+    );
   const ka = a.shape[a.shape.length - 1];
   const rb = b.shape.length;
   const kb = rb === 1 ? b.shape[0] : tb ? b.shape[rb - 1] : b.shape[rb - 2];

@@ -79,7 +79,11 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /** Axes (undefined = all) normalized, sorted and checked for duplicates. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axes === undefined) {
     const all = new Array<number>(rank);
     for (let i = 0; i < rank; i++) all[i] = i;

@@ -81,7 +81,9 @@ export class Tensor {
   /** The single value of a size-1 tensor. @example tensor([[5]]).item() // 5 */
   item(): number {
     if (this.size !== 1)
-      throw new RangeError(`item: tensor has ${this.size} elements (shape [${this.shape.join(",")}]); expected 1`);
+      throw new RangeError(
+        `item: tensor has ${this.size} elements (shape [${this.shape.join(",")}]); expected 1`,
+      );
     return this._data[0];
   }
 

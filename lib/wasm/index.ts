@@ -41,3 +41,4 @@ export {
   type UnaryOptions,
 } from "./unary.js";
 export type { UnaryName } from "./layout.js";
+export { WASM_MODE, parseWasmMode, type WasmMode } from "./mode.js";

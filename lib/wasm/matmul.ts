@@ -9,6 +9,7 @@
 import { WORKER_OPS, type GemmArgs } from "./kernels.js";
 import { GEMM_F32, GEMM_F64, gemmScratchBytes, tileCols, type GemmLayout } from "./layout.js";
 import { MAX_CHUNKS } from "./pool.js";
+import { WASM_MODE, wasmPays } from "./mode.js";
 import { matmulReference } from "./reference.js";
 import { defaultRuntime, threadsFor, type WasmRuntime } from "./runtime.js";
 
@@ -46,13 +47,14 @@ type Floats = Float32Array | Float64Array;
 export const WASM_MATMUL_MIN_FLOPS = 16_384;
 
 /**
- * Whether the WebAssembly matmul beats a plain loop for a product of this size.
+ * Whether the WebAssembly matmul beats a plain loop for a product of this size (GRADLAB_WASM=off or
+ * force overrides it, see mode.ts).
  *
  * @example
  * if (wasmMatmulPays(1, m, k, n)) matmulF64(a, b, out, m, k, n); else plainMatmul(...);
  */
 export function wasmMatmulPays(batch: number, m: number, k: number, n: number): boolean {
-  return 2 * batch * m * n * k >= WASM_MATMUL_MIN_FLOPS;
+  return wasmPays(WASM_MODE, 2 * batch * m * n * k, WASM_MATMUL_MIN_FLOPS);
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { UNARY_NAMES, VECTOR_BYTES, type UnaryName } from "./layout.js";
 import { WORKER_OPS } from "./kernels.js";
+import { WASM_MODE, wasmPays } from "./mode.js";
 import { MAX_CHUNKS } from "./pool.js";
 import { defaultRuntime, threadsFor, type WasmRuntime } from "./runtime.js";
 
@@ -29,13 +30,14 @@ export const WASM_UNARY_MIN_LENGTH = 512;
 const FLOPS_PER_ELEMENT = 20;
 
 /**
- * Whether the WebAssembly version beats the plain Math loop for `length` elements.
+ * Whether the WebAssembly version beats the plain Math loop for `length` elements (GRADLAB_WASM=off or
+ * force overrides it, see mode.ts).
  *
  * @example
  * if (wasmUnaryPays(x.length)) unaryF64("exp", x, out);
  */
 export function wasmUnaryPays(length: number): boolean {
-  return length >= WASM_UNARY_MIN_LENGTH;
+  return wasmPays(WASM_MODE, length, WASM_UNARY_MIN_LENGTH);
 }
 
 /**

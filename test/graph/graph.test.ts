@@ -159,7 +159,7 @@ describe("graph(y)", () => {
 
   it("writes transposed matmul operands (linear's x·Wᵀ) with ᵀ", () => {
     const W = tensor([[1, 2, 3]], { requiresGrad: true, name: "W" });
-    const text = graph(sum(linear(tensor([1, 0, 2], { name: "x" }), W))).text();
+    const text = graph(sum(linear(tensor([1, 0, 2], { name: "x", requiresGrad: true }), W))).text();
     expect(text).toMatch(/= matmul\(x, Wᵀ\)/);
   });
 
@@ -172,5 +172,13 @@ describe("graph(y)", () => {
     expect(before).not.toContain(">grad<");
     expect(after).toContain(">grad<");
     expect(after).toContain(summarize(Array.from(x.grad!.data), [2]));
+  });
+});
+
+describe("graph limits", () => {
+  it("refuses a graph too large to lay out, saying how to allow it", () => {
+    let y = tensor([0.5], { requiresGrad: true });
+    for (let i = 0; i < 30; i++) y = tanh(y);
+    expect(() => graph(y, { maxNodes: 20 })).toThrow(/31 nodes is more than maxNodes \(20\)/);
   });
 });

@@ -220,3 +220,12 @@ describe("sections", () => {
     expect(s.views.filter((v) => v.phase === "forward")).toHaveLength(8);
   });
 });
+
+describe("limits", () => {
+  it("refuses a backward pass too long for a page, saying how to allow it", () => {
+    let y = tensor([0.5], { requiresGrad: true });
+    for (let i = 0; i < 400; i++) y = tanh(y);
+    expect(() => stepper(sum(y))).toThrow(/402 steps, more than maxSteps \(300\)/);
+    expect(stepper(sum(y), { maxSteps: 500 }).length).toBe(402);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   add,
+  flatten,
   localJacobian,
   matmul,
   mean,
@@ -11,6 +12,7 @@ import {
   sum,
   tanh,
   tensor,
+  unsqueeze,
   type Tensor,
 } from "gradlab";
 import {
@@ -179,7 +181,7 @@ describe("trace of gradlab tensors", () => {
   });
 
   it("refuses what is not a tensor", () => {
-    expect(() => trace([1, 2])).toThrow(/trace: expected a tensor, got an array/);
+    expect(() => trace([1, 2] as unknown as Tensor)).toThrow(/trace: expected a tensor, got an array/);
   });
 });
 

@@ -3,7 +3,25 @@
  * reverse mode pulls back to fresh variables, so nesting works in all four combinations.
  */
 import { describe, expect, it } from "vitest";
-import { Tensor, tensor, randn, grad, jvp, vjp, jacrev, jacfwd, hessian, sigmoid, logsumexp, customGrad, gradcheck, sum, mul, matmul, tanh } from "gradlab";
+import {
+  Tensor,
+  tensor,
+  randn,
+  grad,
+  jvp,
+  vjp,
+  jacrev,
+  jacfwd,
+  hessian,
+  sigmoid,
+  logsumexp,
+  customGrad,
+  gradcheck,
+  sum,
+  mul,
+  matmul,
+  tanh,
+} from "gradlab";
 
 const scalar = (f: (x: Tensor) => Tensor) => (x: number) => f(tensor(x)).item();
 const d = (f: (x: Tensor) => Tensor) => grad(f);
@@ -44,7 +62,11 @@ describe("grad of grad", () => {
 });
 
 describe("Hessians", () => {
-  const f = (x: Tensor) => x.pow(3).sum().add(x.index(0).mul(x.index(1)).mul(2));
+  const f = (x: Tensor) =>
+    x
+      .pow(3)
+      .sum()
+      .add(x.index(0).mul(x.index(1)).mul(2));
   const x = tensor([0.5, -1.5, 2]);
   const analytic = [
     [6 * 0.5, 2, 0],
@@ -72,7 +94,8 @@ describe("Hessians", () => {
     const e = Array.from(z.data).map(Math.exp);
     const s = e.reduce((a, b) => a + b);
     const p = e.map((v) => v / s);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(H[i * 4 + j]).toBeCloseTo((i === j ? p[i] : 0) - p[i] * p[j], 13);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) expect(H[i * 4 + j]).toBeCloseTo((i === j ? p[i] : 0) - p[i] * p[j], 13);
   });
   it("Hessian-vector product by jvp of grad equals H·v", () => {
     const v = tensor([1, -2, 0.5]);
@@ -83,7 +106,10 @@ describe("Hessians", () => {
   it("Hessian of an MLP loss in its input matches central differences of its gradient", () => {
     const W1 = randn([4, 3], { seed: 1 });
     const W2 = randn([1, 4], { seed: 2 });
-    const loss = (x: Tensor) => matmul(W2, tanh(matmul(W1, x))).square().sum();
+    const loss = (x: Tensor) =>
+      matmul(W2, tanh(matmul(W1, x)))
+        .square()
+        .sum();
     const x0 = randn([3], { seed: 3 });
     const H = hessian(loss, x0);
     const g = grad(loss);
@@ -162,18 +188,46 @@ describe("customGrad", () => {
       const J = jacfwd((v: Tensor) => c(v), x);
       const Jr = jacrev((v: Tensor) => c(v), x);
       Array.from(J.data).forEach((v, i) => expect(Jr.data[i]).toBeCloseTo(v, 13));
-      expect(grad((v: Tensor) => grad((w: Tensor) => c(w).sum())(v).sum())(tensor([2])).item()).toBeCloseTo(12, 12);
+      expect(grad((v: Tensor) => grad((w: Tensor) => c(w).sum())(v).sum())(tensor([2])).item()).toBeCloseTo(
+        12,
+        12,
+      );
       expect(scalar((v) => c(v))(2)).toBe(8);
     });
   it("a user rule replaces the true derivative (straight-through estimator)", () => {
-    const roundST = customGrad({ name: "roundST", forward: (x) => x.mul(2).sign().mul(0.5), vjp: (ct) => [ct] });
+    const roundST = customGrad({
+      name: "roundST",
+      forward: (x) => x.mul(2).sign().mul(0.5),
+      vjp: (ct) => [ct],
+    });
     const x = tensor([0.3, -0.8], { requiresGrad: true });
     sum(mul(roundST(x), tensor([2, 3]))).backward();
     expect(Array.from(x.grad!.data)).toEqual([2, 3]);
     expect(roundST(x).node?.prim.name).toBe("roundST");
   });
+  it("a rule that runs its own backward pass over tensors of the outer graph leaves the outer pass intact", () => {
+    const W = tensor([0.7, -1.3], { requiresGrad: true });
+    // custom op t(u) = tanh(u·W), W a constant for the op; its vjp runs grad over a closure reaching W,
+    // a tensor the outer pass also visits, and W gets gradient from a node processed after the op
+    const op = customGrad({
+      name: "tanhScaled",
+      forward: (u) => u.mul(W).tanh(),
+      vjp: (ct, [u]) => [ct.mul(grad((z: Tensor) => z.mul(W).tanh().sum())(u))],
+    });
+    const x = tensor([0.4, 0.9], { requiresGrad: true });
+    op(x.mul(W)).mul(W).sum().backward();
+    const xr = tensor([0.4, 0.9], { requiresGrad: true });
+    const Wr = tensor([0.7, -1.3], { requiresGrad: true });
+    xr.mul(Wr).mul(Wr.detach()).tanh().mul(Wr).sum().backward();
+    [0, 1].forEach((i) => {
+      expect(x.grad!.data[i]).toBeCloseTo(xr.grad!.data[i], 14);
+      expect(W.grad!.data[i]).toBeCloseTo(Wr.grad!.data[i], 14);
+    });
+  });
   it("gradcheck catches a wrong rule and says which mode and entry", () => {
     const wrong = customGrad({ forward: (x) => x.square(), vjp: (ct, [x]) => [ct.mul(x)] });
-    expect(() => gradcheck((v) => wrong(v), [tensor([1, 2])])).toThrow(/reverse-mode Jacobian of input 0 .* entry \[1,1\]: analytic 2, numeric 4/);
+    expect(() => gradcheck((v) => wrong(v), [tensor([1, 2])])).toThrow(
+      /reverse-mode Jacobian of input 0 .* entry \[1,1\]: analytic 2, numeric 4/,
+    );
   });
 });

@@ -16,12 +16,21 @@ function fill(n: number, seed: number, T: Float64ArrayConstructor | Float32Array
 }
 
 /** C = op(A) op(B) by the definition. */
-function naive(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, ta: boolean, tb: boolean) {
+function naive(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+) {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+      for (let p = 0; p < k; p++)
+        s += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
       c[i * n + j] = s;
     }
   return c;
@@ -50,7 +59,8 @@ describe("matmul kernel", () => {
             matmul(a, b, out, m, k, n, ta, tb);
             const want = naive(a, b, m, k, n, ta, tb);
             const tol = T === Float64Array ? 1e-12 : 1e-4;
-            for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i])));
+            for (let i = 0; i < want.length; i++)
+              expect(Math.abs(out[i] - want[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i])));
           });
   it("batched with a shared right operand", () => {
     const [m, k, n] = [9, 6, 5];
@@ -97,7 +107,9 @@ describe("layout kernels", () => {
     const out = new Float64Array(24);
     transpose(x, [2, 3, 4], [2, 0, 1], out);
     // out[l, i, j] = x[i, j, l]
-    for (let l = 0; l < 4; l++) for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) expect(out[l * 6 + i * 3 + j]).toBe(x[i * 12 + j * 4 + l]);
+    for (let l = 0; l < 4; l++)
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 3; j++) expect(out[l * 6 + i * 3 + j]).toBe(x[i * 12 + j * 4 + l]);
   });
   it("slice and pad are each other's transpose", () => {
     const x = Float64Array.from({ length: 10 }, (_, i) => i);
@@ -112,7 +124,15 @@ describe("layout kernels", () => {
     const a = Float64Array.from([1, 2, 3, 4]); // [2,1,2]
     const b = Float64Array.from([5, 6, 7, 8]); // [2,1,2]
     const out = new Float64Array(8);
-    concat([a, b], [[2, 1, 2], [2, 1, 2]], 1, out);
+    concat(
+      [a, b],
+      [
+        [2, 1, 2],
+        [2, 1, 2],
+      ],
+      1,
+      out,
+    );
     expect(Array.from(out)).toEqual([1, 2, 5, 6, 3, 4, 7, 8]);
   });
 });

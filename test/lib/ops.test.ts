@@ -14,12 +14,17 @@ const nrm = (shape: number[], seed: number) => randn(shape, { seed });
 /** Values with distinct magnitudes (no ties for max/min, no zeros for abs/relu kinks). */
 const spread = (shape: number[], seed: number) => {
   const n = shape.reduce((a, b) => a * b, 1);
-  const perm = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.sin(a * 12.9898 + seed) - Math.sin(b * 12.9898 + seed));
+  const perm = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => Math.sin(a * 12.9898 + seed) - Math.sin(b * 12.9898 + seed),
+  );
   return tensor(perm.map((k) => (k - n / 2 + 0.37) * 0.61)).reshape(shape);
 };
 
 type Ref = (...xs: Dense[]) => Dense;
-const el = (f: (...v: number[]) => number): Ref => (...xs) => ref.map(xs, f);
+const el =
+  (f: (...v: number[]) => number): Ref =>
+  (...xs) =>
+    ref.map(xs, f);
 
 interface Row {
   name: string;
@@ -31,7 +36,14 @@ interface Row {
 }
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
-const sumAll = (d: Dense): Dense => ref.reduce(d, d.shape.map((_, i) => i), false, (a, v) => a + v, 0);
+const sumAll = (d: Dense): Dense =>
+  ref.reduce(
+    d,
+    d.shape.map((_, i) => i),
+    false,
+    (a, v) => a + v,
+    0,
+  );
 
 const rows: Row[] = [
   // unary
@@ -47,35 +59,160 @@ const rows: Row[] = [
   { name: "tanh", f: (x) => g.tanh(x), inputs: () => [nrm([2, 3], 10)], ref: el(Math.tanh) },
   { name: "sigmoid", f: (x) => g.sigmoid(x), inputs: () => [nrm([2, 3], 11).mul(3)], ref: el(sig) },
   { name: "relu", f: (x) => g.relu(x), inputs: () => [spread([2, 3], 12)], ref: el((a) => Math.max(a, 0)) },
-  { name: "softplus", f: (x) => g.softplus(x), inputs: () => [nrm([2, 3], 13).mul(4)], ref: el((a) => Math.log1p(Math.exp(a))) },
+  {
+    name: "softplus",
+    f: (x) => g.softplus(x),
+    inputs: () => [nrm([2, 3], 13).mul(4)],
+    ref: el((a) => Math.log1p(Math.exp(a))),
+  },
   { name: "square", f: (x) => g.square(x), inputs: () => [nrm([3], 14)], ref: el((a) => a * a) },
   // binary, with broadcasting
-  { name: "add [2,3]+[3]", f: (a, b) => g.add(a, b), inputs: () => [nrm([2, 3], 20), nrm([3], 21)], ref: el((a, b) => a + b) },
-  { name: "add [2,1]+[1,3]", f: (a, b) => g.add(a, b), inputs: () => [nrm([2, 1], 22), nrm([1, 3], 23)], ref: el((a, b) => a + b) },
-  { name: "sub []-[2,2]", f: (a, b) => g.sub(a, b), inputs: () => [nrm([], 24), nrm([2, 2], 25)], ref: el((a, b) => a - b) },
-  { name: "mul [2,3]*[2,1]", f: (a, b) => g.mul(a, b), inputs: () => [nrm([2, 3], 26), nrm([2, 1], 27)], ref: el((a, b) => a * b) },
-  { name: "mul [3]*[3] same", f: (a, b) => g.mul(a, b), inputs: () => [nrm([3], 28), nrm([3], 29)], ref: el((a, b) => a * b) },
-  { name: "div [2,3]/[3]", f: (a, b) => g.div(a, b), inputs: () => [nrm([2, 3], 30), pos([3], 31)], ref: el((a, b) => a / b) },
-  { name: "pow [2,3]^[3]", f: (a, b) => g.pow(a, b), inputs: () => [pos([2, 3], 32), nrm([3], 33)], ref: el(Math.pow) },
-  { name: "pow x^2 (constant exponent)", f: (a) => g.pow(a, 2), inputs: () => [nrm([4], 34)], ref: el((a) => a * a) },
-  { name: "maximum [2,3],[3]", f: (a, b) => g.maximum(a, b), inputs: () => [spread([2, 3], 35), spread([3], 36).add(0.1)], ref: el(Math.max) },
-  { name: "minimum [3],[2,3]", f: (a, b) => g.minimum(a, b), inputs: () => [spread([3], 37).add(0.05), spread([2, 3], 38)], ref: el(Math.min) },
-  { name: "where", f: (a, b) => g.where(tensor([1, 0, 1]), a, b), inputs: () => [nrm([2, 3], 39), nrm([3], 40)], ref: (a, b) => ref.map([{ shape: [3], data: [1, 0, 1] }, a, b], (c, x, y) => (c ? x : y)) },
-  { name: "eq", f: (a, b) => g.eq(a, b), inputs: () => [tensor([1, 2, 3]), tensor([1, 5, 3])], ref: el((a, b) => +(a === b)) },
-  { name: "ne", f: (a, b) => g.ne(a, b), inputs: () => [tensor([1, 2, 3]), tensor([1, 5, 3])], ref: el((a, b) => +(a !== b)) },
-  { name: "lt", f: (a, b) => g.lt(a, b), inputs: () => [tensor([1, 2.5, 3]), tensor([2])], ref: el((a, b) => +(a < b)) },
-  { name: "le", f: (a, b) => g.le(a, b), inputs: () => [tensor([1, 2.5, 3]), tensor([2])], ref: el((a, b) => +(a <= b)) },
-  { name: "gt", f: (a, b) => g.gt(a, b), inputs: () => [tensor([1, 2.5, 3]), tensor([2])], ref: el((a, b) => +(a > b)) },
-  { name: "ge", f: (a, b) => g.ge(a, b), inputs: () => [tensor([1, 2.5, 3]), tensor([2])], ref: el((a, b) => +(a >= b)) },
+  {
+    name: "add [2,3]+[3]",
+    f: (a, b) => g.add(a, b),
+    inputs: () => [nrm([2, 3], 20), nrm([3], 21)],
+    ref: el((a, b) => a + b),
+  },
+  {
+    name: "add [2,1]+[1,3]",
+    f: (a, b) => g.add(a, b),
+    inputs: () => [nrm([2, 1], 22), nrm([1, 3], 23)],
+    ref: el((a, b) => a + b),
+  },
+  {
+    name: "sub []-[2,2]",
+    f: (a, b) => g.sub(a, b),
+    inputs: () => [nrm([], 24), nrm([2, 2], 25)],
+    ref: el((a, b) => a - b),
+  },
+  {
+    name: "mul [2,3]*[2,1]",
+    f: (a, b) => g.mul(a, b),
+    inputs: () => [nrm([2, 3], 26), nrm([2, 1], 27)],
+    ref: el((a, b) => a * b),
+  },
+  {
+    name: "mul [3]*[3] same",
+    f: (a, b) => g.mul(a, b),
+    inputs: () => [nrm([3], 28), nrm([3], 29)],
+    ref: el((a, b) => a * b),
+  },
+  {
+    name: "div [2,3]/[3]",
+    f: (a, b) => g.div(a, b),
+    inputs: () => [nrm([2, 3], 30), pos([3], 31)],
+    ref: el((a, b) => a / b),
+  },
+  {
+    name: "pow [2,3]^[3]",
+    f: (a, b) => g.pow(a, b),
+    inputs: () => [pos([2, 3], 32), nrm([3], 33)],
+    ref: el(Math.pow),
+  },
+  {
+    name: "pow x^2 (constant exponent)",
+    f: (a) => g.pow(a, 2),
+    inputs: () => [nrm([4], 34)],
+    ref: el((a) => a * a),
+  },
+  {
+    name: "maximum [2,3],[3]",
+    f: (a, b) => g.maximum(a, b),
+    inputs: () => [spread([2, 3], 35), spread([3], 36).add(0.1)],
+    ref: el(Math.max),
+  },
+  {
+    name: "minimum [3],[2,3]",
+    f: (a, b) => g.minimum(a, b),
+    inputs: () => [spread([3], 37).add(0.05), spread([2, 3], 38)],
+    ref: el(Math.min),
+  },
+  {
+    name: "where",
+    f: (a, b) => g.where(tensor([1, 0, 1]), a, b),
+    inputs: () => [nrm([2, 3], 39), nrm([3], 40)],
+    ref: (a, b) => ref.map([{ shape: [3], data: [1, 0, 1] }, a, b], (c, x, y) => (c ? x : y)),
+  },
+  {
+    name: "eq",
+    f: (a, b) => g.eq(a, b),
+    inputs: () => [tensor([1, 2, 3]), tensor([1, 5, 3])],
+    ref: el((a, b) => +(a === b)),
+  },
+  {
+    name: "ne",
+    f: (a, b) => g.ne(a, b),
+    inputs: () => [tensor([1, 2, 3]), tensor([1, 5, 3])],
+    ref: el((a, b) => +(a !== b)),
+  },
+  {
+    name: "lt",
+    f: (a, b) => g.lt(a, b),
+    inputs: () => [tensor([1, 2.5, 3]), tensor([2])],
+    ref: el((a, b) => +(a < b)),
+  },
+  {
+    name: "le",
+    f: (a, b) => g.le(a, b),
+    inputs: () => [tensor([1, 2.5, 3]), tensor([2])],
+    ref: el((a, b) => +(a <= b)),
+  },
+  {
+    name: "gt",
+    f: (a, b) => g.gt(a, b),
+    inputs: () => [tensor([1, 2.5, 3]), tensor([2])],
+    ref: el((a, b) => +(a > b)),
+  },
+  {
+    name: "ge",
+    f: (a, b) => g.ge(a, b),
+    inputs: () => [tensor([1, 2.5, 3]), tensor([2])],
+    ref: el((a, b) => +(a >= b)),
+  },
   // reductions
   { name: "sum all", f: (x) => g.sum(x), inputs: () => [nrm([2, 3], 50)], ref: sumAll },
-  { name: "sum axis 0", f: (x) => g.sum(x, 0), inputs: () => [nrm([2, 3], 51)], ref: (x) => ref.reduce(x, [0], false, (a, v) => a + v, 0) },
-  { name: "sum axes [0,2] keepdims", f: (x) => g.sum(x, [0, 2], true), inputs: () => [nrm([2, 3, 2], 52)], ref: (x) => ref.reduce(x, [0, 2], true, (a, v) => a + v, 0) },
-  { name: "sum axis -1", f: (x) => g.sum(x, -1), inputs: () => [nrm([3, 4], 53)], ref: (x) => ref.reduce(x, [1], false, (a, v) => a + v, 0) },
-  { name: "mean axis 1", f: (x) => g.mean(x, 1), inputs: () => [nrm([2, 4], 54)], ref: (x) => ref.map([ref.reduce(x, [1], false, (a, v) => a + v, 0)], (s) => s / 4) },
-  { name: "max axis 1", f: (x) => g.max(x, 1), inputs: () => [spread([3, 4], 55)], ref: (x) => ref.reduce(x, [1], false, Math.max, -Infinity) },
-  { name: "max all", f: (x) => g.max(x), inputs: () => [spread([2, 3], 56)], ref: (x) => ref.reduce(x, [0, 1], false, Math.max, -Infinity) },
-  { name: "min axis 0 keepdims", f: (x) => g.min(x, 0, true), inputs: () => [spread([3, 2], 57)], ref: (x) => ref.reduce(x, [0], true, Math.min, Infinity) },
+  {
+    name: "sum axis 0",
+    f: (x) => g.sum(x, 0),
+    inputs: () => [nrm([2, 3], 51)],
+    ref: (x) => ref.reduce(x, [0], false, (a, v) => a + v, 0),
+  },
+  {
+    name: "sum axes [0,2] keepdims",
+    f: (x) => g.sum(x, [0, 2], true),
+    inputs: () => [nrm([2, 3, 2], 52)],
+    ref: (x) => ref.reduce(x, [0, 2], true, (a, v) => a + v, 0),
+  },
+  {
+    name: "sum axis -1",
+    f: (x) => g.sum(x, -1),
+    inputs: () => [nrm([3, 4], 53)],
+    ref: (x) => ref.reduce(x, [1], false, (a, v) => a + v, 0),
+  },
+  {
+    name: "mean axis 1",
+    f: (x) => g.mean(x, 1),
+    inputs: () => [nrm([2, 4], 54)],
+    ref: (x) => ref.map([ref.reduce(x, [1], false, (a, v) => a + v, 0)], (s) => s / 4),
+  },
+  {
+    name: "max axis 1",
+    f: (x) => g.max(x, 1),
+    inputs: () => [spread([3, 4], 55)],
+    ref: (x) => ref.reduce(x, [1], false, Math.max, -Infinity),
+  },
+  {
+    name: "max all",
+    f: (x) => g.max(x),
+    inputs: () => [spread([2, 3], 56)],
+    ref: (x) => ref.reduce(x, [0, 1], false, Math.max, -Infinity),
+  },
+  {
+    name: "min axis 0 keepdims",
+    f: (x) => g.min(x, 0, true),
+    inputs: () => [spread([3, 2], 57)],
+    ref: (x) => ref.reduce(x, [0], true, Math.min, Infinity),
+  },
   {
     name: "logsumexp axis 1",
     f: (x) => g.logsumexp(x, 1),
@@ -101,38 +238,119 @@ const rows: Row[] = [
     },
   },
   // layout
-  { name: "reshape", f: (x) => g.reshape(x, [3, -1]), inputs: () => [nrm([2, 3], 70)], ref: (x) => ({ shape: [3, 2], data: x.data }) },
-  { name: "transpose (matrix)", f: (x) => x.T, inputs: () => [nrm([2, 3], 71)], ref: (x) => ref.transpose(x, [1, 0]) },
-  { name: "transpose perm [2,0,1]", f: (x) => g.transpose(x, [2, 0, 1]), inputs: () => [nrm([2, 3, 2], 72)], ref: (x) => ref.transpose(x, [2, 0, 1]) },
-  { name: "broadcastTo", f: (x) => g.broadcastTo(x, [2, 2, 3]), inputs: () => [nrm([2, 1, 3], 73)], ref: (x) => ref.map([x, { shape: [2, 2, 3], data: new Array(12).fill(0) }], (a) => a) },
+  {
+    name: "reshape",
+    f: (x) => g.reshape(x, [3, -1]),
+    inputs: () => [nrm([2, 3], 70)],
+    ref: (x) => ({ shape: [3, 2], data: x.data }),
+  },
+  {
+    name: "transpose (matrix)",
+    f: (x) => x.T,
+    inputs: () => [nrm([2, 3], 71)],
+    ref: (x) => ref.transpose(x, [1, 0]),
+  },
+  {
+    name: "transpose perm [2,0,1]",
+    f: (x) => g.transpose(x, [2, 0, 1]),
+    inputs: () => [nrm([2, 3, 2], 72)],
+    ref: (x) => ref.transpose(x, [2, 0, 1]),
+  },
+  {
+    name: "broadcastTo",
+    f: (x) => g.broadcastTo(x, [2, 2, 3]),
+    inputs: () => [nrm([2, 1, 3], 73)],
+    ref: (x) => ref.map([x, { shape: [2, 2, 3], data: new Array(12).fill(0) }], (a) => a),
+  },
   {
     name: "slice with step",
     f: (x) => g.slice(x, null, [0, 5, 2]),
     inputs: () => [nrm([2, 5], 74)],
     ref: (x) => ({ shape: [2, 3], data: [0, 2, 4, 5, 7, 9].map((i) => x.data[i]) }),
   },
-  { name: "index", f: (x) => g.index(x, -1), inputs: () => [nrm([3, 2], 75)], ref: (x) => ({ shape: [2], data: x.data.slice(4) }) },
+  {
+    name: "index",
+    f: (x) => g.index(x, -1),
+    inputs: () => [nrm([3, 2], 75)],
+    ref: (x) => ({ shape: [2], data: x.data.slice(4) }),
+  },
   {
     name: "concat axis 1",
     f: (a, b) => g.concat([a, b], 1),
     inputs: () => [nrm([2, 1], 76), nrm([2, 2], 77)],
-    ref: (a, b) => ({ shape: [2, 3], data: [a.data[0], ...b.data.slice(0, 2), a.data[1], ...b.data.slice(2)] }),
+    ref: (a, b) => ({
+      shape: [2, 3],
+      data: [a.data[0], ...b.data.slice(0, 2), a.data[1], ...b.data.slice(2)],
+    }),
   },
-  { name: "stack", f: (a, b) => g.stack([a, b]), inputs: () => [nrm([2], 78), nrm([2], 79)], ref: (a, b) => ({ shape: [2, 2], data: [...a.data, ...b.data] }) },
-  { name: "squeeze/unsqueeze", f: (x) => g.unsqueeze(g.squeeze(x), 0), inputs: () => [nrm([3, 1], 80)], ref: (x) => ({ shape: [1, 3], data: x.data }) },
-  { name: "flatten", f: (x) => g.flatten(x), inputs: () => [nrm([2, 2], 81)], ref: (x) => ({ shape: [4], data: x.data }) },
-  { name: "diag of a matrix", f: (x) => g.diag(x), inputs: () => [nrm([3, 4], 82)], ref: (x) => ({ shape: [3], data: [0, 5, 10].map((i) => x.data[i]) }) },
-  { name: "diag of a vector", f: (x) => g.diag(x), inputs: () => [nrm([3], 83)], ref: (x) => ({ shape: [3, 3], data: [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? x.data[i] : 0))) }) },
+  {
+    name: "stack",
+    f: (a, b) => g.stack([a, b]),
+    inputs: () => [nrm([2], 78), nrm([2], 79)],
+    ref: (a, b) => ({ shape: [2, 2], data: [...a.data, ...b.data] }),
+  },
+  {
+    name: "squeeze/unsqueeze",
+    f: (x) => g.unsqueeze(g.squeeze(x), 0),
+    inputs: () => [nrm([3, 1], 80)],
+    ref: (x) => ({ shape: [1, 3], data: x.data }),
+  },
+  {
+    name: "flatten",
+    f: (x) => g.flatten(x),
+    inputs: () => [nrm([2, 2], 81)],
+    ref: (x) => ({ shape: [4], data: x.data }),
+  },
+  {
+    name: "diag of a matrix",
+    f: (x) => g.diag(x),
+    inputs: () => [nrm([3, 4], 82)],
+    ref: (x) => ({ shape: [3], data: [0, 5, 10].map((i) => x.data[i]) }),
+  },
+  {
+    name: "diag of a vector",
+    f: (x) => g.diag(x),
+    inputs: () => [nrm([3], 83)],
+    ref: (x) => ({
+      shape: [3, 3],
+      data: [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? x.data[i] : 0))),
+    }),
+  },
   // matmul family
-  { name: "matmul [2,3]@[3,4]", f: (a, b) => g.matmul(a, b), inputs: () => [nrm([2, 3], 90), nrm([3, 4], 91)], ref: ref.matmul },
-  { name: "matmul [3]@[3,2] (row vector)", f: (a, b) => g.matmul(a, b), inputs: () => [nrm([3], 92), nrm([3, 2], 93)], ref: (a, b) => ({ shape: [2], data: ref.matmul({ shape: [1, 3], data: a.data }, b).data }) },
-  { name: "matmul [2,3]@[3] (column vector)", f: (a, b) => g.matmul(a, b), inputs: () => [nrm([2, 3], 94), nrm([3], 95)], ref: (a, b) => ({ shape: [2], data: ref.matmul(a, { shape: [3, 1], data: b.data }).data }) },
-  { name: "dot [3]·[3]", f: (a, b) => g.dot(a, b), inputs: () => [nrm([3], 96), nrm([3], 97)], ref: (a, b) => ({ shape: [], data: [a.data.reduce((s, v, i) => s + v * b.data[i], 0)] }) },
+  {
+    name: "matmul [2,3]@[3,4]",
+    f: (a, b) => g.matmul(a, b),
+    inputs: () => [nrm([2, 3], 90), nrm([3, 4], 91)],
+    ref: ref.matmul,
+  },
+  {
+    name: "matmul [3]@[3,2] (row vector)",
+    f: (a, b) => g.matmul(a, b),
+    inputs: () => [nrm([3], 92), nrm([3, 2], 93)],
+    ref: (a, b) => ({ shape: [2], data: ref.matmul({ shape: [1, 3], data: a.data }, b).data }),
+  },
+  {
+    name: "matmul [2,3]@[3] (column vector)",
+    f: (a, b) => g.matmul(a, b),
+    inputs: () => [nrm([2, 3], 94), nrm([3], 95)],
+    ref: (a, b) => ({ shape: [2], data: ref.matmul(a, { shape: [3, 1], data: b.data }).data }),
+  },
+  {
+    name: "dot [3]·[3]",
+    f: (a, b) => g.dot(a, b),
+    inputs: () => [nrm([3], 96), nrm([3], 97)],
+    ref: (a, b) => ({ shape: [], data: [a.data.reduce((s, v, i) => s + v * b.data[i], 0)] }),
+  },
   {
     name: "matmul batched [2,2,3]@[3,2]",
     f: (a, b) => g.matmul(a, b),
     inputs: () => [nrm([2, 2, 3], 98), nrm([3, 2], 99)],
-    ref: (a, b) => ({ shape: [2, 2, 2], data: [0, 1].flatMap((t) => ref.matmul({ shape: [2, 3], data: a.data.slice(t * 6, t * 6 + 6) }, b).data) }),
+    ref: (a, b) => ({
+      shape: [2, 2, 2],
+      data: [0, 1].flatMap(
+        (t) => ref.matmul({ shape: [2, 3], data: a.data.slice(t * 6, t * 6 + 6) }, b).data,
+      ),
+    }),
   },
   {
     name: "matmul broadcast batch [2,1,2,3]@[3,3,2]",
@@ -140,12 +358,39 @@ const rows: Row[] = [
     inputs: () => [nrm([2, 1, 2, 3], 100), nrm([3, 3, 2], 101)],
     ref: (a, b) => ({
       shape: [2, 3, 2, 2],
-      data: [0, 1].flatMap((i) => [0, 1, 2].flatMap((j) => ref.matmul({ shape: [2, 3], data: a.data.slice(i * 6, i * 6 + 6) }, { shape: [3, 2], data: b.data.slice(j * 6, j * 6 + 6) }).data)),
+      data: [0, 1].flatMap((i) =>
+        [0, 1, 2].flatMap(
+          (j) =>
+            ref.matmul(
+              { shape: [2, 3], data: a.data.slice(i * 6, i * 6 + 6) },
+              { shape: [3, 2], data: b.data.slice(j * 6, j * 6 + 6) },
+            ).data,
+        ),
+      ),
     }),
   },
-  { name: "matmulTransposed x@Wᵀ", f: (a, b) => g.matmulTransposed(a, b), inputs: () => [nrm([2, 3], 102), nrm([4, 3], 103)], ref: (a, b) => ref.matmul(a, ref.transpose(b, [1, 0])) },
-  { name: "linear Wx+b (vector x)", f: (x, W, b) => g.linear(x, W, b), inputs: () => [nrm([3], 104), nrm([2, 3], 105), nrm([2], 106)], ref: (x, W, b) => ref.map([{ shape: [2], data: ref.matmul(W, { shape: [3, 1], data: x.data }).data }, b], (u, v) => u + v) },
-  { name: "outer", f: (a, b) => g.outer(a, b), inputs: () => [nrm([2], 107), nrm([3], 108)], ref: (a, b) => ({ shape: [2, 3], data: a.data.flatMap((u) => b.data.map((v) => u * v)) }) },
+  {
+    name: "matmulTransposed x@Wᵀ",
+    f: (a, b) => g.matmulTransposed(a, b),
+    inputs: () => [nrm([2, 3], 102), nrm([4, 3], 103)],
+    ref: (a, b) => ref.matmul(a, ref.transpose(b, [1, 0])),
+  },
+  {
+    name: "linear Wx+b (vector x)",
+    f: (x, W, b) => g.linear(x, W, b),
+    inputs: () => [nrm([3], 104), nrm([2, 3], 105), nrm([2], 106)],
+    ref: (x, W, b) =>
+      ref.map(
+        [{ shape: [2], data: ref.matmul(W, { shape: [3, 1], data: x.data }).data }, b],
+        (u, v) => u + v,
+      ),
+  },
+  {
+    name: "outer",
+    f: (a, b) => g.outer(a, b),
+    inputs: () => [nrm([2], 107), nrm([3], 108)],
+    ref: (a, b) => ({ shape: [2, 3], data: a.data.flatMap((u) => b.data.map((v) => u * v)) }),
+  },
 ];
 
 describe("op table", () => {
@@ -176,7 +421,17 @@ describe("op table", () => {
         });
       });
       it("gradients have the inputs' shapes (broadcasting undone)", () => {
-        const gs = grad((ys: Tensor[]) => g.sum(g.mul(row.f(...ys), row.f(...ys).detach().add(1))))(xs);
+        const gs = grad((ys: Tensor[]) =>
+          g.sum(
+            g.mul(
+              row.f(...ys),
+              row
+                .f(...ys)
+                .detach()
+                .add(1),
+            ),
+          ),
+        )(xs);
         gs.forEach((gi, i) => expect(gi.shape).toEqual(xs[i].shape));
       });
     });
@@ -201,4 +456,26 @@ describe("float32", () => {
     expect(Array.from(gr.data)).toEqual([3, 3]);
     expect(gr.dtype).toBe("float64");
   });
+});
+
+describe("ops mixing variables and constants (null tangents / unwanted cotangents)", () => {
+  const c23 = nrm([2, 3], 200);
+  const c3 = nrm([3], 201);
+  const mixed: [string, (x: Tensor) => Tensor, () => Tensor][] = [
+    ["concat [x, const]", (x) => g.concat([x, c3]), () => nrm([2], 202)],
+    ["concat [const, x] axis 1", (x) => g.concat([c23, x], 1), () => nrm([2, 2], 203)],
+    ["where(c, x, const)", (x) => g.where(tensor([0, 1, 1]), x, c23), () => nrm([3], 204)],
+    ["where(c, const, x)", (x) => g.where(tensor([[1], [0]]), c3, x), () => nrm([2, 1], 205)],
+    ["maximum(const, x)", (x) => g.maximum(c23, x), () => spread([3], 206).mul(0.3)],
+    ["const matmul x", (x) => g.matmul(c23, x), () => nrm([3, 2], 207)],
+    ["x matmul const (batched x)", (x) => g.matmul(x, c23.T), () => nrm([2, 2, 3], 208)],
+    ["pow(const, x)", (x) => g.pow(pos([3], 209), x), () => nrm([2, 3], 210)],
+    ["div(const, x)", (x) => g.div(c3, x), () => pos([2, 3], 211)],
+    ["stack [x, const, x]", (x) => g.stack([x, c3, x.mul(2)]), () => nrm([3], 212)],
+  ];
+  for (const [name, f, input] of mixed)
+    it(`${name}: gradcheck in both modes`, () => {
+      const x = input();
+      expect(gradcheck(f, [x], { atol: 1e-6, rtol: 1e-5 }).ok).toBe(true);
+    });
 });

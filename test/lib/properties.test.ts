@@ -15,7 +15,12 @@ const shapeArb = fc.array(dim, { minLength: 0, maxLength: 3 });
 
 /** A pair of shapes that broadcast: b is a suffix of a with some dims set to 1 (or the other way round). */
 const broadcastPair = fc
-  .tuple(shapeArb, fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 3 }), fc.boolean())
+  .tuple(
+    shapeArb,
+    fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.boolean(),
+  )
   .map(([a, ones, drop, swap]) => {
     const b = a.slice(Math.min(drop, a.length)).map((d, i) => (ones[i] ? 1 : d));
     return swap ? [b, a] : [a, b];
@@ -23,7 +28,8 @@ const broadcastPair = fc
 
 const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-10) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i])));
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i])));
 };
 
 const binaryOps: [string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number) => number][] = [
@@ -67,19 +73,24 @@ describe("transpose identity <u, vjp(v)> = <jvp(u), v> on random composite funct
       (x, w) => g.div(x, g.exp(w)),
     ];
     fc.assert(
-      fc.property(broadcastPair, fc.array(fc.integer({ min: 0, max: stages.length - 1 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 999 }), ([sx, sw], picks, seed) => {
-        const x = randn(sx, { seed });
-        const w = randn(sw, { seed: seed + 7 });
-        const f = (z: Tensor) => picks.reduce((acc, k) => stages[k](acc, w), z);
-        const y = f(x);
-        const u = randn(x.shape, { seed: seed + 1 });
-        const v = randn(y.shape, { seed: seed + 2 });
-        const [, back] = vjp(f, x);
-        const [, yDot] = jvp(f, x, u);
-        const lhs = g.sum(g.mul(u, back(v))).item();
-        const rhs = g.sum(g.mul(yDot, v)).item();
-        expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(lhs)));
-      }),
+      fc.property(
+        broadcastPair,
+        fc.array(fc.integer({ min: 0, max: stages.length - 1 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 999 }),
+        ([sx, sw], picks, seed) => {
+          const x = randn(sx, { seed });
+          const w = randn(sw, { seed: seed + 7 });
+          const f = (z: Tensor) => picks.reduce((acc, k) => stages[k](acc, w), z);
+          const y = f(x);
+          const u = randn(x.shape, { seed: seed + 1 });
+          const v = randn(y.shape, { seed: seed + 2 });
+          const [, back] = vjp(f, x);
+          const [, yDot] = jvp(f, x, u);
+          const lhs = g.sum(g.mul(u, back(v))).item();
+          const rhs = g.sum(g.mul(yDot, v)).item();
+          expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(lhs)));
+        },
+      ),
       RUNS,
     );
   });
@@ -114,7 +125,15 @@ describe("reductions over random axes", () => {
 describe("matmul over random batch shapes", () => {
   it("matches a per-matrix reference and broadcasts batch dims; modes agree", () => {
     const share = fc.constantFrom("none", "a", "b");
-    const arb = fc.tuple(dim, dim, dim, fc.array(dim, { maxLength: 2 }), fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }), fc.integer({ min: 0, max: 999 }), share);
+    const arb = fc.tuple(
+      dim,
+      dim,
+      dim,
+      fc.array(dim, { maxLength: 2 }),
+      fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+      fc.integer({ min: 0, max: 999 }),
+      share,
+    );
     fc.assert(
       fc.property(arb, ([m, k, n, batch, ones, seed, shared]) => {
         // shared "a": A is one matrix for every batch entry (then B carries the batch), and vice versa
@@ -138,7 +157,10 @@ describe("matmul over random batch shapes", () => {
           });
           if (shared !== "a") idx.forEach((i, d) => (ta = ta * ba[d] + (ba[d] === 1 ? 0 : i)));
           const tb = shared === "b" ? 0 : t;
-          const blk = ref.matmul({ shape: [m, k], data: A.data.slice(ta * m * k, (ta + 1) * m * k) }, { shape: [k, n], data: B.data.slice(tb * k * n, (tb + 1) * k * n) });
+          const blk = ref.matmul(
+            { shape: [m, k], data: A.data.slice(ta * m * k, (ta + 1) * m * k) },
+            { shape: [k, n], data: B.data.slice(tb * k * n, (tb + 1) * k * n) },
+          );
           near(Array.from(y.data).slice(t * m * n, (t + 1) * m * n), blk.data);
         }
         const f = (xs: Tensor[]) => g.matmul(xs[0], xs[1]);
@@ -154,7 +176,15 @@ describe("matmul over random batch shapes", () => {
 
 describe("layout round trips", () => {
   it("transpose by a random permutation and back is the identity; reshape/flatten keep row-major order", () => {
-    const arb = shapeArb.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length })));
+    const arb = shapeArb.chain((s) =>
+      fc.tuple(
+        fc.constant(s),
+        fc.shuffledSubarray(
+          s.map((_, i) => i),
+          { minLength: s.length, maxLength: s.length },
+        ),
+      ),
+    );
     fc.assert(
       fc.property(arb, fc.integer({ min: 0, max: 999 }), ([shape, perm], seed) => {
         const x = randn(shape, { seed });

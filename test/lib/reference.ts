@@ -59,7 +59,13 @@ export function map(args: Dense[], f: (...v: number[]) => number): Dense {
   return { shape, data };
 }
 
-export function reduce(a: Dense, axes: number[], keepdims: boolean, f: (acc: number, v: number) => number, init: number): Dense {
+export function reduce(
+  a: Dense,
+  axes: number[],
+  keepdims: boolean,
+  f: (acc: number, v: number) => number,
+  init: number,
+): Dense {
   const r = a.shape.length;
   const ax = axes.map((x) => (x < 0 ? x + r : x));
   const outShape = a.shape.map((n, d) => (ax.includes(d) ? 1 : n));

@@ -7,12 +7,18 @@ import { tensor, zeros, ones, full, eye, arange, linspace, rand, randn, DISPLAY,
 describe("creation", () => {
   it("tensor from numbers, nested arrays and typed arrays", () => {
     expect(tensor(3).shape).toEqual([]);
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.size).toBe(6);
     expect(t.ndim).toBe(2);
     expect(t.dtype).toBe("float64");
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const f = tensor(new Float32Array([1, 2]));
     expect(f.dtype).toBe("float32");
     expect(tensor([1, 2], { dtype: "float32" }).data).toBeInstanceOf(Float32Array);
@@ -22,8 +28,14 @@ describe("creation", () => {
     expect(zeros([2]).toArray()).toEqual([0, 0]);
     expect(ones([1, 2]).toArray()).toEqual([[1, 1]]);
     expect(full([2], 7).toArray()).toEqual([7, 7]);
-    expect(eye(2).toArray()).toEqual([[1, 0], [0, 1]]);
-    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(2).toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(arange(4).toArray()).toEqual([0, 1, 2, 3]);
     expect(arange(1, 2, 0.25).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
     expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
@@ -43,7 +55,9 @@ describe("seeded randomness", () => {
   it("the same seed gives the same numbers, different seeds differ", () => {
     expect(Array.from(randn([5], { seed: 3 }).data)).toEqual(Array.from(randn([5], { seed: 3 }).data));
     expect(Array.from(randn([5], { seed: 3 }).data)).not.toEqual(Array.from(randn([5], { seed: 4 }).data));
-    expect(Array.from(rand([4], { seed: 1, dtype: "float32" }).data)).toEqual(Array.from(rand([4], { seed: 1, dtype: "float32" }).data));
+    expect(Array.from(rand([4], { seed: 1, dtype: "float32" }).data)).toEqual(
+      Array.from(rand([4], { seed: 1, dtype: "float32" }).data),
+    );
   });
   it("setSeed restarts the default generator", () => {
     g.setSeed(11);
@@ -76,7 +90,14 @@ describe("seeded randomness", () => {
 describe("text and display", () => {
   it("plain text in NumPy style", () => {
     expect(String(tensor([1, 2]))).toBe("tensor([1, 2])");
-    expect(String(tensor([[1.5, 2], [3, 4]]))).toBe("tensor([[1.5, 2.0],\n        [3.0, 4.0]])");
+    expect(
+      String(
+        tensor([
+          [1.5, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toBe("tensor([[1.5, 2.0],\n        [3.0, 4.0]])");
     expect(String(tensor(0.25))).toBe("tensor(0.25)");
     expect(String(tensor([1], { dtype: "float32", name: "w" }))).toBe('tensor([1], dtype float32, name "w")');
     expect(inspect(tensor([3]))).toBe("tensor([3])");
@@ -101,13 +122,24 @@ describe("text and display", () => {
     expect(view.shape).toEqual([1, 2]);
   });
   it("JSON form", () => {
-    expect(JSON.parse(JSON.stringify(tensor([[1, 2]], { name: "a" })))).toEqual({ shape: [1, 2], dtype: "float64", values: [[1, 2]], name: "a" });
+    expect(JSON.parse(JSON.stringify(tensor([[1, 2]], { name: "a" })))).toEqual({
+      shape: [1, 2],
+      dtype: "float64",
+      values: [[1, 2]],
+      name: "a",
+    });
   });
 });
 
 describe("the tape, readable", () => {
   it("nodes name the primitive, its inputs and params", () => {
-    const W = tensor([[1, 2], [3, 4]], { requiresGrad: true, name: "W1" });
+    const W = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true, name: "W1" },
+    );
     const x = tensor([1, 1]);
     const y = g.sum(g.tanh(g.matmul(W, x)), 0, true);
     expect(y.node?.prim.name).toBe("sum");
@@ -123,7 +155,10 @@ describe("the tape, readable", () => {
     const y = g.tanh(x);
     const J = g.localJacobian(y, 0)!;
     const t = [Math.tanh(0.3), Math.tanh(-0.2)];
-    expect(J.toArray()).toEqual([[1 - t[0] ** 2, 0], [0, 1 - t[1] ** 2]]);
+    expect(J.toArray()).toEqual([
+      [1 - t[0] ** 2, 0],
+      [0, 1 - t[1] ** 2],
+    ]);
     const [out] = g.pullbackNode(y, tensor([2, 3]));
     expect(Array.from(out!.data)).toEqual([2 * (1 - t[0] ** 2), 3 * (1 - t[1] ** 2)]);
   });

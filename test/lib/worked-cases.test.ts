@@ -3,7 +3,19 @@
  * the slide.
  */
 import { describe, expect, it } from "vitest";
-import { Tensor, tensor, randn, jacobian, jacrev, jacfwd, stack, sigmoid, matmul, tanh, linear } from "gradlab";
+import {
+  Tensor,
+  tensor,
+  randn,
+  jacobian,
+  jacrev,
+  jacfwd,
+  stack,
+  sigmoid,
+  matmul,
+  tanh,
+  linear,
+} from "gradlab";
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 12) => {
   expect(a.length).toBe(b.length);
@@ -68,7 +80,16 @@ describe("the Jacobian of Wx + b in x is W", () => {
     });
   it("and in b it is the identity", () => {
     const J = jacobian((c: Tensor) => matmul(W, x).add(c), b);
-    expect(Array.from(J.data)).toEqual(Array.from(tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]).data));
+    expect(Array.from(J.data)).toEqual(
+      Array.from(
+        tensor([
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+          [0, 0, 0, 1],
+        ]).data,
+      ),
+    );
   });
 });
 
@@ -114,6 +135,7 @@ describe("a 3-input, 2-hidden, 1-output network: dy/dx = dy/dz · dz/dx", () => 
     const z = hidden(x).data;
     const dzdx = jacobian(hidden, x).data;
     for (let i = 0; i < 2; i++)
-      for (let j = 0; j < 3; j++) expect(dzdx[i * 3 + j]).toBeCloseTo((1 - z[i] * z[i]) * W1.data[i * 3 + j], 14);
+      for (let j = 0; j < 3; j++)
+        expect(dzdx[i * 3 + j]).toBeCloseTo((1 - z[i] * z[i]) * W1.data[i * 3 + j], 14);
   });
 });

@@ -12,7 +12,12 @@ import { runNotebook } from "../../kernel/notebook/run-notebook.js";
 import { cli, requireTool } from "./helpers.js";
 
 /** A notebook of code cells (strings) or markdown cells ({ md }). */
-function notebook(cells: (string | { md: string } | { code: string; tags: string[] })[]): Notebook {
+type CellSpec = string | { md: string } | { code: string; tags?: string[]; timeout?: number };
+
+/** A warm-up cell allowed a minute: a loaded machine's first cell (the engine starting) can be slow. */
+const WARM_UP = { code: "0", timeout: 60 };
+
+function notebook(cells: CellSpec[]): Notebook {
   return parseNotebook(
     JSON.stringify({
       nbformat: 4,
@@ -88,6 +93,11 @@ describe("runNotebook with gradlab's kernel", () => {
       { output_type: "stream", name: "stderr", text: "to stderr\n" },
     ]);
     expect(out.metadata.language_info?.name).toBe("typescript");
+    expect(out.metadata.kernelspec).toEqual({
+      name: "gradlab",
+      display_name: "TypeScript (gradlab)",
+      language: "typescript",
+    });
     // The input object is left as it was.
     expect(code(nb, 0).outputs).toEqual([]);
   });
@@ -226,10 +236,10 @@ describe("gradlab run (CLI)", () => {
 
   it("a cell that never ends: interrupted at --timeout, named in the summary", () => {
     const dir = tempDir();
-    writeNotebook(dir, "loop.ipynb", notebook(["1", "while (true) {}"]));
-    const r = gradlabRun(["loop.ipynb", "--timeout", "10"], dir);
+    writeNotebook(dir, "loop.ipynb", notebook([WARM_UP, "while (true) {}"]));
+    const r = gradlabRun(["loop.ipynb", "--timeout", "2"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("loop.ipynb, cell 2 (while (true) {}): timed out after 10 s (interrupted)");
+    expect(r.stderr).toContain("loop.ipynb, cell 2 (while (true) {}): timed out after 2 s (interrupted)");
   });
 
   it("bad input: missing file, invalid JSON, wrong nbformat — named, exit 1, files untouched", () => {

@@ -22,6 +22,7 @@ describe("sanitizeHtml removes everything that can run or load", () => {
     '<form action="http://evil"><button formaction="javascript:alert(1)">go</button></form>',
     '<meta http-equiv="refresh" content="0;url=http://evil">',
     "<img src=x onerror=alert(1)//",
+    '<a href="&#99999999999;javascript:alert(1)">x</a>',
   ])("%s", (input) => {
     const out = sanitizeHtml(input);
     // Only markup matters: the same words as escaped text are harmless.

@@ -12,6 +12,7 @@ import {
 } from "../../lib/wasm/index.js";
 import { GEMM_F32, GEMM_F64, tileCols } from "../../lib/wasm/layout.js";
 import { planWork } from "../../lib/wasm/matmul.js";
+import { WASM_MODE } from "../../lib/wasm/mode.js";
 import { randomArray, U32, U64, worstErrorRatio } from "./support.js";
 
 // The SIMD (mul + add) build is what runs without flags on Node 20; the FMA build is covered in
@@ -208,9 +209,9 @@ describe("work split", () => {
     expect(planWork(GEMM_F64, 1, 512, 512, 1, true).parts).toHaveLength(1);
   });
 
-  it("sends tiny products to the plain path and large ones to wasm", () => {
-    expect(wasmMatmulPays(1, 3, 2, 1)).toBe(false);
-    expect(wasmMatmulPays(1, 64, 64, 64)).toBe(true);
+  it("sends tiny products to the plain path and large ones to wasm (unless GRADLAB_WASM says otherwise)", () => {
+    expect(wasmMatmulPays(1, 3, 2, 1)).toBe(WASM_MODE === "force");
+    expect(wasmMatmulPays(1, 64, 64, 64)).toBe(WASM_MODE !== "off");
   });
 });
 

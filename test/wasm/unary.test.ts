@@ -7,6 +7,7 @@ import {
   wasmUnaryPays,
   type WasmRuntime,
 } from "../../lib/wasm/index.js";
+import { parseWasmMode, WASM_MODE, wasmPays } from "../../lib/wasm/mode.js";
 import { randomArray } from "./support.js";
 
 let single: WasmRuntime;
@@ -156,8 +157,25 @@ describe("unary maps: edges and errors", () => {
     );
   });
 
-  it("small arrays stay on the plain path", () => {
-    expect(wasmUnaryPays(8)).toBe(false);
-    expect(wasmUnaryPays(100_000)).toBe(true);
+  it("small arrays stay on the plain path (unless GRADLAB_WASM says otherwise)", () => {
+    expect(wasmUnaryPays(8)).toBe(WASM_MODE === "force");
+    expect(wasmUnaryPays(100_000)).toBe(WASM_MODE !== "off");
+  });
+});
+
+describe("GRADLAB_WASM mode", () => {
+  it("parses auto, off and force, and rejects anything else", () => {
+    expect(parseWasmMode(undefined)).toBe("auto");
+    expect(parseWasmMode("")).toBe("auto");
+    expect(parseWasmMode("off")).toBe("off");
+    expect(parseWasmMode("force")).toBe("force");
+    expect(() => parseWasmMode("yes")).toThrow(/GRADLAB_WASM must be "auto", "off" or "force", got "yes"/);
+  });
+
+  it("force sends every size to wasm, off none, auto by threshold", () => {
+    expect(wasmPays("force", 1, 1000)).toBe(true);
+    expect(wasmPays("off", 1e9, 1000)).toBe(false);
+    expect(wasmPays("auto", 999, 1000)).toBe(false);
+    expect(wasmPays("auto", 1000, 1000)).toBe(true);
   });
 });

@@ -22,8 +22,7 @@ function kernelForward(name: string, k: BinaryKernel) {
   };
 }
 
-
-/** a + b */
+/** a + b @example add(a, b) */
 export const add = definePrimitive<void>({
   name: "add",
   forward: kernelForward("add", binary.add),
@@ -32,13 +31,14 @@ export const add = definePrimitive<void>({
     return [w[0] ? sumToShape(ct, a.shape, nb) : null, w[1] ? sumToShape(ct, b.shape, nb) : null];
   },
   jvp: ([a_dot, b_dot], [a, b], y) => {
-    if (a_dot !== null && b_dot !== null) return toOut(ops.add(align(a_dot, a.shape, y.shape), align(b_dot, b.shape, y.shape)), y.shape, y.shape);
+    if (a_dot !== null && b_dot !== null)
+      return toOut(ops.add(align(a_dot, a.shape, y.shape), align(b_dot, b.shape, y.shape)), y.shape, y.shape);
     if (a_dot !== null) return toOut(a_dot, a.shape, y.shape);
     return b_dot === null ? null : toOut(b_dot, b.shape, y.shape);
   },
 });
 
-/** a − b */
+/** a − b @example sub(a, b) */
 export const sub = definePrimitive<void>({
   name: "sub",
   forward: kernelForward("sub", binary.sub),
@@ -47,13 +47,14 @@ export const sub = definePrimitive<void>({
     return [w[0] ? sumToShape(ct, a.shape, nb) : null, w[1] ? sumToShape(ops.neg(ct), b.shape, nb) : null];
   },
   jvp: ([a_dot, b_dot], [a, b], y) => {
-    if (a_dot !== null && b_dot !== null) return toOut(ops.sub(align(a_dot, a.shape, y.shape), align(b_dot, b.shape, y.shape)), y.shape, y.shape);
+    if (a_dot !== null && b_dot !== null)
+      return toOut(ops.sub(align(a_dot, a.shape, y.shape), align(b_dot, b.shape, y.shape)), y.shape, y.shape);
     if (a_dot !== null) return toOut(a_dot, a.shape, y.shape);
     return b_dot === null ? null : toOut(ops.neg(b_dot), b.shape, y.shape);
   },
 });
 
-/** a · b (element-wise) */
+/** a · b (element-wise) @example mul(a, b) */
 export const mul = definePrimitive<void>({
   name: "mul",
   forward: kernelForward("mul", binary.mul),
@@ -71,7 +72,7 @@ export const mul = definePrimitive<void>({
     ),
 });
 
-/** a / b:  ∂/∂a = 1/b,  ∂/∂b = −a/b² = −y/b */
+/** a / b:  ∂/∂a = 1/b,  ∂/∂b = −a/b² = −y/b @example div(a, b) */
 export const div = definePrimitive<void>({
   name: "div",
   forward: kernelForward("div", binary.div),
@@ -94,7 +95,7 @@ function safeLog(a: Tensor): Tensor {
   return ops.log(ops.where(ops.eq(a, 0), 1, a));
 }
 
-/** a^b:  ∂/∂a = b·a^(b−1),  ∂/∂b = y·ln a */
+/** a^b:  ∂/∂a = b·a^(b−1),  ∂/∂b = y·ln a @example pow(a, 2) */
 export const pow = definePrimitive<void>({
   name: "pow",
   forward: kernelForward("pow", binary.pow),
@@ -117,7 +118,7 @@ function maxShare(a: Tensor, b: Tensor): Tensor {
   return ops.add(ops.gt(a, b), ops.mul(ops.eq(a, b), 0.5));
 }
 
-/** max(a, b) element-wise */
+/** max(a, b) element-wise @example maximum(x, 0) */
 export const maximum = definePrimitive<void>({
   name: "maximum",
   forward: kernelForward("maximum", binary.maximum),
@@ -140,23 +141,28 @@ export const maximum = definePrimitive<void>({
 });
 
 function comparison(name: string, k: BinaryKernel): Primitive<void> {
-  return definePrimitive<void>({ name, forward: kernelForward(name, k), vjp: () => [null, null], jvp: () => null });
+  return definePrimitive<void>({
+    name,
+    forward: kernelForward(name, k),
+    vjp: () => [null, null],
+    jvp: () => null,
+  });
 }
 
-/** a = b → 1, else 0 (no gradient) */
+/** a = b → 1, else 0 (no gradient) @example eq(a, b) */
 export const eq = comparison("eq", binary.eq);
-/** a ≠ b → 1, else 0 */
+/** a ≠ b → 1, else 0 @example ne(a, b) */
 export const ne = comparison("ne", binary.ne);
-/** a < b → 1, else 0 */
+/** a < b → 1, else 0 @example lt(a, b) */
 export const lt = comparison("lt", binary.lt);
-/** a ≤ b → 1, else 0 */
+/** a ≤ b → 1, else 0 @example le(a, b) */
 export const le = comparison("le", binary.le);
-/** a > b → 1, else 0 */
+/** a > b → 1, else 0 @example gt(a, b) */
 export const gt = comparison("gt", binary.gt);
-/** a ≥ b → 1, else 0 */
+/** a ≥ b → 1, else 0 @example ge(a, b) */
 export const ge = comparison("ge", binary.ge);
 
-/** where(c, a, b): a where c ≠ 0, else b. The condition gets no gradient. */
+/** where(c, a, b): a where c ≠ 0, else b. The condition gets no gradient. @example where(c, a, b) */
 export const where = definePrimitive<void>({
   name: "where",
   forward: ([c, a, b]) => {

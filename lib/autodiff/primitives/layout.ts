@@ -15,7 +15,7 @@ import { shiftAxes, sumToShape, toOut } from "../rules.js";
 const nbOf = (g: Tensor, rank: number) => g.shape.length - rank;
 const batch = (g: Tensor, rank: number) => g.shape.slice(0, g.shape.length - rank);
 
-/** Same values, new shape (storage is shared: tensors are immutable). */
+/** Same values, new shape (storage is shared: tensors are immutable). @example reshape(x, [2, 3]) */
 export const reshape = definePrimitive<{ readonly shape: Shape }>({
   name: "reshape",
   forward: ([x], p) => new Tensor(x._data, p.shape, x.dtype),
@@ -23,7 +23,7 @@ export const reshape = definePrimitive<{ readonly shape: Shape }>({
   jvp: ([x_dot], [x], _y, p) => x_dot && ops.reshape(x_dot, [...batch(x_dot, x.shape.length), ...p.shape]),
 });
 
-/** Output axis d is input axis perm[d]. */
+/** Output axis d is input axis perm[d]. @example transpose(x, [1, 0]) */
 export const transpose = definePrimitive<{ readonly perm: readonly number[] }>({
   name: "transpose",
   forward: ([x], p) => {
@@ -43,7 +43,7 @@ export const transpose = definePrimitive<{ readonly perm: readonly number[] }>({
   jvp: ([x_dot], [x], _y, p) => x_dot && ops.transpose(x_dot, shiftAxes(p.perm, nbOf(x_dot, x.shape.length))),
 });
 
-/** Broadcast to a larger shape (NumPy rules); the vjp sums the copies back. */
+/** Broadcast to a larger shape (NumPy rules); the vjp sums the copies back. @example broadcastTo(x, [4, 3]) */
 export const broadcastTo = definePrimitive<{ readonly shape: Shape }>({
   name: "broadcastTo",
   forward: ([x], p) => {
@@ -72,7 +72,7 @@ function batchSlice(p: SliceParams, b: readonly number[]): SliceParams {
   };
 }
 
-/** Strided slice x[start : start+size*step : step] per axis. Its vjp is `pad`. */
+/** Strided slice x[start : start+size*step : step] per axis. Its vjp is `pad`. @example slice(x, null, [0, 2]) */
 export const slice = definePrimitive<SliceParams>({
   name: "slice",
   forward: ([x], p) => {
@@ -87,7 +87,7 @@ export const slice = definePrimitive<SliceParams>({
   jvp: ([x_dot], [x], _y, p) => x_dot && ops.sliceRaw(x_dot, batchSlice(p, batch(x_dot, x.shape.length))),
 });
 
-/** The inverse of slice: a zero tensor of `shape` with x written at the sliced positions. */
+/** The inverse of slice: a zero tensor of `shape` with x written at the sliced positions. @example the vjp of slice */
 export const pad = definePrimitive<SliceParams & { readonly shape: Shape }>({
   name: "pad",
   forward: ([x], p) => {
@@ -95,7 +95,7 @@ export const pad = definePrimitive<SliceParams & { readonly shape: Shape }>({
     layout.pad(x._data, x.shape, p.starts, p.steps, out, p.shape);
     return new Tensor(out, p.shape, x.dtype);
   },
-  vjp: (ct, [x], y, p) => [ops.sliceRaw(ct, batchSlice(p, batch(ct, y.shape.length)))],
+  vjp: (ct, _x, y, p) => [ops.sliceRaw(ct, batchSlice(p, batch(ct, y.shape.length)))],
   jvp: ([x_dot], [x], _y, p) => {
     if (x_dot === null) return null;
     const b = batch(x_dot, x.shape.length);
@@ -103,7 +103,7 @@ export const pad = definePrimitive<SliceParams & { readonly shape: Shape }>({
   },
 });
 
-/** Joins tensors along an axis; the vjp slices the cotangent back into pieces. */
+/** Joins tensors along an axis; the vjp slices the cotangent back into pieces. @example concat([a, b], 0) */
 export const concat = definePrimitive<{ readonly axis: number }>({
   name: "concat",
   forward: (xs, p) => {
@@ -139,7 +139,7 @@ export const concat = definePrimitive<{ readonly axis: number }>({
   },
 });
 
-/** Converts between float64 and float32. */
+/** Converts between float64 and float32. @example x.astype("float32") */
 export const cast = definePrimitive<{ readonly dtype: DType }>({
   name: "cast",
   forward: ([x], p) => {

@@ -23,7 +23,7 @@ export interface MatmulParams {
   readonly tb: boolean;
 }
 
-/** m, k, n and the broadcast batch shape of op(A) @ op(B), or a clear error. */
+/** m, k, n and the broadcast batch shape of op(A) @ op(B), or a clear error. @example matmulDims([2, 3], [3, 4], { ta: false, tb: false }) */
 export function matmulDims(a: readonly number[], b: readonly number[], p: MatmulParams) {
   const ra = a.length;
   const rb = b.length;
@@ -31,7 +31,8 @@ export function matmulDims(a: readonly number[], b: readonly number[], p: Matmul
   const k = p.ta ? a[ra - 2] : a[ra - 1];
   const k2 = p.tb ? b[rb - 1] : b[rb - 2];
   const n = p.tb ? b[rb - 2] : b[rb - 1];
-  if (k !== k2) throw new RangeError(`matmul: ${showShapes(a, b, p)}: inner dimensions ${k} and ${k2} differ`);
+  if (k !== k2)
+    throw new RangeError(`matmul: ${showShapes(a, b, p)}: inner dimensions ${k} and ${k2} differ`);
   if (ra === 2 && rb === 2) return { m, k, n, batchShape: [] as number[] };
   let batchShape: number[];
   try {
@@ -69,6 +70,7 @@ function blockIndex(shape: readonly number[], batchShape: readonly number[]): In
   return idx;
 }
 
+/** The matmul primitive (see the header). @example matmul(A, B) // applies it */
 export const matmul = definePrimitive<MatmulParams>({
   name: "matmul",
   forward: ([a, b], p) => {

@@ -21,7 +21,7 @@ function keepDims(ct: Tensor, x: Tensor, p: ReduceParams): Tensor {
   return ops.reshape(ct, [...ct.shape.slice(0, nb), ...reducedShape(x.shape, p.axes, true)]);
 }
 
-/** Σ over axes: ∂/∂x is all ones, so the cotangent is broadcast back over the reduced axes. */
+/** Σ over axes: ∂/∂x is all ones, so the cotangent is broadcast back over the reduced axes. @example sum(x, 0) */
 export const sum = definePrimitive<ReduceParams>({
   name: "sum",
   forward: ([x], p) => {
@@ -53,7 +53,7 @@ function argmaxWeights(x: Tensor, y: Tensor, p: ReduceParams): Tensor {
   return ops.div(mask, ops.sum(mask, p.axes, true));
 }
 
-/** max over axes: the gradient goes to the entries that attain the max (split evenly on ties). */
+/** max over axes: the gradient goes to the entries that attain the max (split evenly on ties). @example max(x, -1) */
 export const max = definePrimitive<ReduceParams>({
   name: "max",
   forward: ([x], p) => {

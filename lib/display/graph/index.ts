@@ -3,6 +3,7 @@
  */
 import type { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { isTrace, trace, type Trace } from "../../autodiff/trace.js";
+import type { Tensor } from "../../tensor/tensor.js";
 import { DISPLAY, type Displayable, type MimeBundle } from "../view.js";
 import { layoutWith, loadGraphviz, loadedGraphviz, type LayoutOptions } from "./layout.js";
 import { nodeLabels, nodeSymbol } from "./node-label.js";
@@ -13,6 +14,8 @@ export { loadGraphviz } from "./layout.js";
 export type { RankDir, LayoutOptions } from "./layout.js";
 
 export interface GraphOptions extends LayoutOptions {
+  /** Refuse graphs with more cards than this (Graphviz's layout time grows fast). Default 1000. */
+  maxNodes?: number;
   /** Accessible title of the picture (default: "computation graph of <output>"). */
   title?: string;
 }
@@ -78,6 +81,13 @@ export class GraphView implements Displayable {
  * const y = tanh(matmul(W, tensor([3, 4])));
  * graph(y) // displays the graph; `await graph(y).svg()` gives the SVG text
  */
-export function graph(y: unknown, options: GraphOptions = {}): GraphView {
-  return new GraphView(isTrace(y) ? y : trace(y), options);
+export function graph(y: Tensor | Trace, options: GraphOptions = {}): GraphView {
+  const t = isTrace(y) ? y : trace(y);
+  const max = options.maxNodes ?? 1000;
+  if (t.nodes.length > max) {
+    throw new RangeError(
+      `graph: ${t.nodes.length} nodes is more than maxNodes (${max}); draw a smaller expression, or pass { maxNodes }`,
+    );
+  }
+  return new GraphView(t, options);
 }

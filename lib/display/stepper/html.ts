@@ -80,10 +80,15 @@ const roleStyle = css({
   marginBottom: "2px",
 });
 
-function card(role: string, body: string, accent: string): string {
+/** A labelled box; `symbol` (a tensor's name) and `note` are not upper-cased like the role. */
+function card(role: string, body: string, accent: string, symbol = "", note = "", sep = " →"): string {
+  const keep = css({ textTransform: "none", letterSpacing: "normal" });
+  const tail =
+    (symbol ? `${sep} <span style="${keep};font-size:12px">${escapeHtml(symbol)}</span>` : "") +
+    (note ? ` <span style="${keep};font-weight:400">${escapeHtml(note)}</span>` : "");
   return (
     `<figure style="${css({ margin: 0, padding: "6px 10px 8px", borderLeft: `3px solid ${accent}`, background: "#fff", minWidth: 0 })}">` +
-    `<figcaption style="${roleStyle}">${escapeHtml(role)}</figcaption>${body}</figure>`
+    `<figcaption style="${roleStyle}">${escapeHtml(role)}${tail}</figcaption>${body}</figure>`
   );
 }
 
@@ -92,15 +97,18 @@ function pullbackHtml(p: PullbackView): string {
   const jac = p.jacobian
     ? `<div style="${row}">${matrixHtml(p.jacobian)}${p.jacobian.values.length >= HEATMAP_FROM ? heatmapHtml(p.jacobian) : ""}</div>`
     : `<div style="${css({ color: colors.muted, fontSize: "13px", maxWidth: "340px" })}">` +
-      `${p.jacobianShape[0]} × ${p.jacobianShape[1]} entries: too large to show. The product below comes ` +
-      `from the op's vector–Jacobian product, which never forms this matrix.</div>`;
-  const product = p.accumulates
-    ? `product → ${p.inputSymbol} (one term of its sum)`
-    : `product → ${p.inputSymbol}`;
+      `${p.jacobianShape[0]} × ${p.jacobianShape[1]} entries: too large to show. The product comes from ` +
+      `the op's vector–Jacobian product, which never forms this matrix.</div>`;
   return (
     `<div style="${css({ display: "flex", flexWrap: "wrap", gap: "12px", alignItems: "flex-start", width: "100%" })}">` +
-    card(`local Jacobian → ${p.inputSymbol}`, jac, "#adb5bd") +
-    card(product, matrixHtml(p.product), COLORS.current) +
+    card("local Jacobian", jac, "#adb5bd", p.inputSymbol) +
+    card(
+      "product",
+      matrixHtml(p.product),
+      COLORS.current,
+      p.inputSymbol,
+      p.accumulates ? "(one term of its sum)" : "",
+    ) +
     `</div>`
   );
 }
@@ -141,7 +149,7 @@ function stepHtml(page: StepperPage, step: StepView, k: number): string {
   const n = page.steps.length;
   const cards = [
     card(step.main.role, matrixHtml(step.main), step.phase === "forward" ? "#4dabf7" : COLORS.grad),
-    ...step.inputs.map((p) => card(`${p.role} ${p.title}`, matrixHtml(p), "#4dabf7")),
+    ...step.inputs.map((p) => card(p.role, matrixHtml(p), "#4dabf7", p.title, "", "")),
     ...step.pullbacks.map(pullbackHtml),
   ];
   const tex = step.tex.map((formula) => formulaHtml(formula));

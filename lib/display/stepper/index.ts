@@ -5,6 +5,7 @@
  */
 import type { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { backpropTrace, isBackpropTrace, type BackpropTrace } from "../../autodiff/trace.js";
+import type { Tensor } from "../../tensor/tensor.js";
 import { DISPLAY, type Displayable, type MimeBundle } from "../view.js";
 import {
   layoutWith,
@@ -33,6 +34,8 @@ export interface StepperOptions extends LayoutOptions {
   maxJacobian?: number;
   /** Element id of the stepper (letters, digits, - and _); also its display_id. Default: random. */
   id?: string;
+  /** Refuse graphs with more steps than this (each step is a slide in the page). Default 300. */
+  maxSteps?: number;
 }
 
 /**
@@ -72,6 +75,15 @@ export class Stepper implements Displayable {
   constructor(trace: BackpropTrace, options: StepperOptions = {}) {
     this.trace = trace;
     this.options = options;
+    const maxSteps = options.maxSteps ?? 300;
+    const count =
+      trace.steps.length + (options.forward ? trace.nodes.filter((n) => n.inputs.length > 0).length : 0);
+    if (count > maxSteps) {
+      throw new RangeError(
+        `stepper: this backward pass has ${count} steps, more than maxSteps (${maxSteps}); ` +
+          "step through a smaller expression, or pass { maxSteps } to allow a longer page",
+      );
+    }
     this.views = stepViews(trace, { forward: options.forward ?? false });
     this.id = options.id ?? randomId();
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(this.id))
@@ -224,7 +236,7 @@ export class Stepper implements Displayable {
  * display(s);                     // in a later cell: s.next(), s.prev(), s.goto(3), await s.play()
  * stepper(loss, { forward: true }) // walk the forward pass first
  */
-export function stepper(loss: unknown, options: StepperOptions = {}): Stepper {
+export function stepper(loss: Tensor | BackpropTrace, options: StepperOptions = {}): Stepper {
   const trace = isBackpropTrace(loss)
     ? loss
     : backpropTrace(loss, { maxJacobian: options.maxJacobian ?? 1024 });

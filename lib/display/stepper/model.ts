@@ -64,8 +64,7 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Numbers of a tensor in LaTeX: a scalar, or a row vector / matrix (flattened rows for rank > 2). */
 function texValues(values: readonly number[], shape: readonly number[]): string {
-  if (values.length === 1)
-    return tensorLatex({ shape: [], dtype: "float64", data: values }, { precision: 3 });
+  if (values.length === 1) return formatNumber(values[0], numberStyle(values, 3));
   const view = {
     shape: shape.length === 1 ? [1, shape[0]] : [...shape],
     dtype: "float64" as const,

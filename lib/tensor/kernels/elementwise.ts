@@ -63,40 +63,160 @@ export const unary = {
 
 /** Binary kernels by op name (comparisons give 1 or 0). @example binary.add(a, 0, 1, b, 0, 0, out, 0, n) */
 export const binary = {
-  add(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  add(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] + b[bi];
   },
-  sub(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  sub(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] - b[bi];
   },
-  mul(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  mul(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] * b[bi];
   },
-  div(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  div(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] / b[bi];
   },
-  pow(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  pow(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = Math.pow(a[ai], b[bi]);
   },
-  maximum(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  maximum(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = Math.max(a[ai], b[bi]);
   },
-  eq(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  eq(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] === b[bi] ? 1 : 0;
   },
-  ne(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  ne(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] !== b[bi] ? 1 : 0;
   },
-  lt(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  lt(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] < b[bi] ? 1 : 0;
   },
-  le(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  le(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] <= b[bi] ? 1 : 0;
   },
-  gt(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  gt(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] > b[bi] ? 1 : 0;
   },
-  ge(a: Storage, ai: number, as: number, b: Storage, bi: number, bs: number, o: Storage, oi: number, n: number) {
+  ge(
+    a: Storage,
+    ai: number,
+    as: number,
+    b: Storage,
+    bi: number,
+    bs: number,
+    o: Storage,
+    oi: number,
+    n: number,
+  ) {
     for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] >= b[bi] ? 1 : 0;
   },
 } satisfies Record<string, BinaryKernel>;

@@ -65,7 +65,12 @@ export function pad(
  * Concatenates blocks along `axis`: each part i has shapes[i], all equal except on `axis`.
  * @example concat([a, b], [[2, 1], [2, 2]], 1, out)
  */
-export function concat(parts: readonly Storage[], shapes: readonly Shape[], axis: number, out: Storage): void {
+export function concat(
+  parts: readonly Storage[],
+  shapes: readonly Shape[],
+  axis: number,
+  out: Storage,
+): void {
   const s0 = shapes[0];
   let outer = 1;
   for (let d = 0; d < axis; d++) outer *= s0[d];

@@ -173,25 +173,33 @@ function tiled(
       } else for (let p = 0; p < k; p++) pb[p * 4 + c] = 0;
     }
     for (let ip = 0; ip < panels; ip++) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0; // prettier-ignore
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0; // prettier-ignore
+      // a 4×4 block of C in 16 locals (registers), accumulated over k
+      // prettier-ignore
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0,
+          c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
       let q = ip * k * 4;
+      // prettier-ignore
       for (let p = 0, w = 0; p < k; p++, q += 4, w += 4) {
-        const b0 = pb[w], b1 = pb[w + 1], b2 = pb[w + 2], b3 = pb[w + 3]; // prettier-ignore
-        const x0 = pa[q], x1 = pa[q + 1], x2 = pa[q + 2], x3 = pa[q + 3]; // prettier-ignore
-        c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3; // prettier-ignore
-        c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3; // prettier-ignore
-        c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3; // prettier-ignore
-        c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3; // prettier-ignore
+        const b0 = pb[w], b1 = pb[w + 1], b2 = pb[w + 2], b3 = pb[w + 3];
+        const x0 = pa[q], x1 = pa[q + 1], x2 = pa[q + 2], x3 = pa[q + 3];
+        c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+        c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+        c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+        c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
       }
       const i0 = ip * 4;
       const o = oOff + i0 * n + j0;
       if (nb === 4 && i0 + 4 <= m) {
-        out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03; // prettier-ignore
-        const o1 = o + n, o2 = o1 + n, o3 = o2 + n; // prettier-ignore
-        out[o1] = c10; out[o1 + 1] = c11; out[o1 + 2] = c12; out[o1 + 3] = c13; // prettier-ignore
-        out[o2] = c20; out[o2 + 1] = c21; out[o2 + 2] = c22; out[o2 + 3] = c23; // prettier-ignore
-        out[o3] = c30; out[o3 + 1] = c31; out[o3 + 2] = c32; out[o3 + 3] = c33; // prettier-ignore
+        const o1 = o + n;
+        const o2 = o1 + n;
+        const o3 = o2 + n;
+        // prettier-ignore
+        {
+          out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+          out[o1] = c10; out[o1 + 1] = c11; out[o1 + 2] = c12; out[o1 + 3] = c13;
+          out[o2] = c20; out[o2 + 1] = c21; out[o2 + 2] = c22; out[o2 + 3] = c23;
+          out[o3] = c30; out[o3 + 1] = c31; out[o3 + 2] = c32; out[o3 + 3] = c33;
+        }
       } else {
         const t = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
         const rows = Math.min(4, m - i0);
