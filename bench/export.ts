@@ -28,7 +28,7 @@ function notebooks(): string[] {
           .map((f) => join(dir, f))
       : [];
   const lectures = list(join(root, "out")).length ? list(join(root, "out")) : list(join(root, "notebooks"));
-  const fixtures = ["rich-outputs", "python", "plain"].map((n) =>
+  const fixtures = ["mini-lecture-executed", "rich-outputs", "python", "plain"].map((n) =>
     join(root, "test/fixtures/notebooks", `${n}.ipynb`),
   );
   return [...lectures, ...fixtures];

@@ -12,10 +12,12 @@
  * Targets (issue 2 and 3): start ≤ 0.25 s, trivial cell p50 ≤ 3 ms and p95 ≤ 8 ms, RSS ≤ 90 MB, class cell
  * ≤ 15 ms, completion ≤ 10 ms, growth ≤ 20%.
  *
- * Run: npm run bench:kernel   Options: --quick (fewer starts and cells), --only gradlab|tslab
+ * A third column, gradlab --no-check, shows what the protocol and session cost without the type checker.
+ *
+ * Run: npm run bench:kernel   Options: --quick (fewer starts and cells), --only gradlab,tslab
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +29,7 @@ import { createSigner, decode, encode, newMessage } from "../kernel/protocol/wir
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : undefined;
 const STARTS = quick ? 3 : 10;
 const CELLS = 50;
 const SESSION_CELLS = quick ? 60 : 200;
@@ -40,6 +42,11 @@ interface Kernel {
 
 const KERNELS: Kernel[] = [
   { name: "gradlab", argv: (f) => [join(ROOT, "dist/kernel/cli.js"), "kernel", "--connection-file", f] },
+  // The same kernel without type checking: what the protocol and session cost on their own.
+  {
+    name: "gradlab --no-check",
+    argv: (f) => [join(ROOT, "dist/kernel/cli.js"), "kernel", "--connection-file", f, "--no-check"],
+  },
   { name: "tslab", argv: (f) => [join(ROOT, "node_modules/tslab/bin/tslab"), "kernel", "--config-path", f] },
 ];
 
@@ -151,7 +158,7 @@ async function measureSession(kernel: Kernel): Promise<SessionResult> {
   const client = await KernelClient.connect(info);
   try {
     await client.ready(30_000);
-    const firstCell = await timeCell(client, `const warmup${kernel.name} = 1;`);
+    const firstCell = await timeCell(client, `const warmup = 1;`);
     const cell: number[] = [];
     for (let i = 0; i < CELLS; i++) cell.push(await timeCell(client, `${i} + 1`));
     const rssAfterCells = rssMB(child.pid);
@@ -191,8 +198,8 @@ function fmt(x: number, unit: "s" | "ms" | "MB" | "%"): string {
 }
 
 async function main(): Promise<void> {
-  const kernels = KERNELS.filter((k) => !only || k.name === only);
-  console.log(`bench:kernel — ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}, node ${process.version}`);
+  const kernels = KERNELS.filter((k) => !only || only.includes(k.name));
+  writeSync(1, `bench:kernel — ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}, node ${process.version}\n`);
   const rows = new Map<string, Map<string, { value: number; unit: "s" | "ms" | "MB" | "%" }>>();
   const put = (row: string, kernel: string, value: number, unit: "s" | "ms" | "MB" | "%") => {
     if (!rows.has(row)) rows.set(row, new Map());
@@ -235,7 +242,8 @@ async function main(): Promise<void> {
     [`${SESSION_CELLS}-cell session: growth`]: "≤ +20%",
   };
   const names = kernels.map((k) => k.name);
-  const header = ["metric", ...names, ...(names.length === 2 ? ["tslab / gradlab"] : []), "target"];
+  const both = names.includes("gradlab") && names.includes("tslab");
+  const header = ["metric", ...names, ...(both ? ["tslab / gradlab"] : []), "target"];
   const lines = [header, header.map(() => "---")];
   for (const [row, values] of rows) {
     const cells = names.map((n) => {
@@ -244,9 +252,10 @@ async function main(): Promise<void> {
     });
     const [g, t] = [values.get("gradlab"), values.get("tslab")];
     const ratio = g && t && g.unit !== "%" ? `${(t.value / g.value).toFixed(1)}×` : "";
-    lines.push([row, ...cells, ...(names.length === 2 ? [ratio] : []), targets[row] ?? ""]);
+    lines.push([row, ...cells, ...(both ? [ratio] : []), targets[row] ?? ""]);
   }
-  console.log(lines.map((l) => `| ${l.join(" | ")} |`).join("\n"));
+  // writeSync: process.exit below must not cut a piped stdout short.
+  writeSync(1, `${lines.map((l) => `| ${l.join(" | ")} |`).join("\n")}\n`);
 }
 
 main().then(

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import v8 from "node:v8";
 import vm from "node:vm";
+import os from "node:os";
 import * as g from "../lib/index.js";
 import { Tensor, tensor, randn, linear, tanh, jacobian, nn, optim } from "../lib/index.js";
 

@@ -4,7 +4,7 @@
  * float64). Prints the fraction of this machine's peak (AVX2 FMA: 83 GFLOP/s per core in float32, 41 in
  * float64), how busy the machine was meanwhile, and the crossover sizes behind the library's thresholds.
  *
- * Run: npm run bench:matmul   (node --experimental-wasm-relaxed-simd, so the FMA build can load on Node 20)
+ * Run: npm run bench:matmul   (it calls enableRelaxedSimd() so the FMA build loads on Node 20 too)
  * Options: --quick (fewer samples), --sizes 64,256 (square sizes)
  */
 import { readFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import {
   createRuntime,
+  enableRelaxedSimd,
   matmulF32,
   matmulF64,
   matmulReference,
@@ -99,6 +100,7 @@ function record(
 }
 
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const busyStart = machineBusySeconds();
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
@@ -268,7 +270,7 @@ async function thresholds(): Promise<void> {
   console.log(`\ncrossovers, float64 (${one.fma ? "fma" : "simd"} build), µs per call (median):`);
   console.log(`| n | plain JS (${plainName}) | wasm 1 thread | wasm 2 threads |`);
   console.log("| --- | --- | --- | --- |");
-  for (const n of [4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192]) {
+  for (const n of [4, 8, 12, 16, 20, 24, 32, 48, 64, 96, 128, 160, 192, 256]) {
     const a = random((len) => new Float64Array(len), n * n) as Float64Array;
     const b = random((len) => new Float64Array(len), n * n) as Float64Array;
     const out = new Float64Array(n * n);
@@ -281,6 +283,36 @@ async function thresholds(): Promise<void> {
       `| ${n} | ${plain === undefined ? "–" : plain.toFixed(2)} | ${w1.toFixed(2)} | ${w2.toFixed(2)} |`,
     );
   }
+  // The five products of one MLP 784-128-10 training step at batch 64 (forward X·W1, H·W2; backward
+  // Hᵀ·dY, dY·W2ᵀ, Xᵀ·dH): the floor the library's step time sits on (issue 9 asks ≤ 4 ms in float32).
+  console.log("\nMLP 784-128-10 batch 64, its five matmuls only, float32, µs per step (median):");
+  const mlp = (threads: number): (() => void) => {
+    const f = (n: number): Float32Array => random((len) => new Float32Array(len), n) as Float32Array;
+    const [x, w1, w2, h, dy, dh] = [
+      f(64 * 784),
+      f(784 * 128),
+      f(128 * 10),
+      f(64 * 128),
+      f(64 * 10),
+      f(64 * 128),
+    ];
+    const [o1, o2, o3, o4, o5] = [64 * 128, 64 * 10, 128 * 10, 64 * 128, 784 * 128].map(
+      (n) => new Float32Array(n),
+    );
+    // The library's default threshold decides which of the five products split.
+    const rt = threads === 1 ? one : createRuntime({ threads: 2 });
+    if (!rt.pool.waitReady(10_000)) throw new Error("worker did not start");
+    return () => {
+      matmulF32(x, w1, o1, 64, 784, 128, { runtime: rt });
+      matmulF32(h, w2, o2, 64, 128, 10, { runtime: rt });
+      matmulF32(h, dy, o3, 128, 64, 10, { runtime: rt, transA: true });
+      matmulF32(dy, w2, o4, 64, 10, 128, { runtime: rt, transB: true });
+      matmulF32(x, dh, o5, 784, 64, 128, { runtime: rt, transA: true });
+    };
+  };
+  const [m1, m2] = timeAll([mlp(1), mlp(2)]).map((t) => (t.median * 1e6).toFixed(0));
+  console.log(`1 thread ${m1} µs, 2 threads ${m2} µs`);
+
   console.log(`\nelement-wise float64, ns per element (median): Math loop vs wasm`);
   console.log("| op | n | Math | wasm 1 thread | wasm 2 threads |");
   console.log("| --- | --- | --- | --- | --- |");

@@ -45,10 +45,13 @@ export interface Checker {
   readonly ts: TypeScript;
   /** File name of the cell in the program (positions below are offsets into the user's code). */
   readonly cellFile: string;
-  /** A program with `code` (plus the suffix) as the cell; `all` imports every earlier name. */
-  setCell(code: string, decls: CellDeclarations, imports: "used" | "all"): TS.Program;
-  /** The language service (completion, quick info) with `code` as the cell, seeing every earlier name. */
-  serviceFor(code: string, decls: CellDeclarations): TS.LanguageService;
+  /**
+   * A program with `code` (plus the suffix) as the cell. The cell sees the earlier names it mentions, and
+   * those `alsoSee` accepts (completion of a partial word offers earlier names it does not mention yet).
+   */
+  setCell(code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): TS.Program;
+  /** The language service (completion, quick info) with `code` as the cell. */
+  serviceFor(code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): TS.LanguageService;
   /** Type errors that stop the cell (inside the user's code). */
   diagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
   /** Syntax errors of the cell. */
@@ -109,6 +112,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     declaration: false,
     sourceMap: true,
     useDefineForClassFields: true,
+    // a `const enum` of one cell must exist at run time for an unchecked later cell (transpiled alone)
+    preserveConstEnums: true,
     noEmitOnError: false,
   };
 
@@ -118,8 +123,16 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   ].find((f) => fs.existsSync(f));
   const rootNames = fs.existsSync(ambientFile) ? [ambientFile, cellFile] : [cellFile];
 
-  // Files under node_modules and TypeScript's lib folder do not change while the kernel runs.
-  const isImmutable = (f: string) => f.startsWith(libDir) || f.includes(`${path.sep}node_modules${path.sep}`);
+  // Files under node_modules, TypeScript's lib folder and this package's own library and globals do not
+  // change while the kernel runs (files next to the notebook do: they are re-read when their mtime moves).
+  const fixedDirs = [
+    libDir,
+    ...["dist", "lib", path.join("kernel", "engine", "ambient")].map(
+      (d) => path.join(packageRoot, d) + path.sep,
+    ),
+  ];
+  const isImmutable = (f: string) =>
+    f.includes(`${path.sep}node_modules${path.sep}`) || fixedDirs.some((d) => f.startsWith(d));
   const existsCache = new Map<string, boolean>();
   const fileExists = (f: string): boolean => {
     if (f === cellFile || chunks.has(f)) return true;
@@ -176,7 +189,9 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
         },
       } as TS.ResolvedModuleWithFailedLookupLocations;
     }
-    // Successes only are cached: a module the user installs or a file they create later must be found.
+    // From the notebook's code, successes only are cached: a module the user installs or a file they
+    // create later must be found. Lookups from library files never change (many fail on purpose: they
+    // name ambient modules such as "node:events", and a failed lookup walks every node_modules up).
     const key = `${path.dirname(containingFile)}\0${name}\0${mode ?? ""}`;
     const hit = resolved.get(key);
     if (hit) return hit;
@@ -189,7 +204,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       undefined,
       mode,
     );
-    if (r.resolvedModule) resolved.set(key, r);
+    if (r.resolvedModule || isImmutable(containingFile)) resolved.set(key, r);
     return r;
   };
   const resolveModuleNameLiterals = (
@@ -211,6 +226,45 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   // new program (it asks which module format each file has).
   const moduleCache = ts.createModuleResolutionCache(cwd, (f) => f, compilerOptions);
 
+  // `types: ["node"]` and `/// <reference types>`: resolved once, not again for every new program (a new
+  // chunk file changes the program's file set, and then TypeScript resolves everything afresh).
+  const typeCache = ts.createTypeReferenceDirectiveResolutionCache(
+    cwd,
+    (f) => f,
+    compilerOptions,
+    moduleCache.getPackageJsonInfoCache(),
+  );
+  const typeResolutions = new Map<string, TS.ResolvedTypeReferenceDirectiveWithFailedLookupLocations>();
+  const resolveTypeReferenceDirectiveReferences = <T extends TS.FileReference | string>(
+    references: readonly T[],
+    containingFile: string,
+    redirect: TS.ResolvedProjectReference | undefined,
+    _options: TS.CompilerOptions,
+    containingSourceFile: TS.SourceFile | undefined,
+  ) =>
+    references.map((ref) => {
+      const name = typeof ref === "string" ? ref : ref.fileName.toLowerCase();
+      const mode =
+        typeof ref === "string" || !containingSourceFile
+          ? undefined
+          : ts.getModeForFileReference(ref, containingSourceFile.impliedNodeFormat);
+      const key = `${path.dirname(containingFile)}\0${name}\0${mode ?? ""}`;
+      let r = typeResolutions.get(key);
+      if (!r) {
+        r = ts.resolveTypeReferenceDirective(
+          name,
+          containingFile,
+          compilerOptions,
+          moduleHost,
+          redirect,
+          typeCache,
+          mode,
+        );
+        if (r.resolvedTypeReferenceDirective || isImmutable(containingFile)) typeResolutions.set(key, r);
+      }
+      return r;
+    });
+
   const compilerHost: TS.CompilerHost & { getModuleResolutionCache(): TS.ModuleResolutionCache } = {
     getSourceFile: sourceFile,
     getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -221,6 +275,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     getNewLine: () => "\n",
     ...moduleHost,
     resolveModuleNameLiterals,
+    resolveTypeReferenceDirectiveReferences,
     getModuleResolutionCache: () => moduleCache,
   };
 
@@ -228,7 +283,11 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     getCompilationSettings: () => compilerOptions,
     getScriptFileNames: () => rootNames,
     getScriptVersion: versionOf,
+    // The service asks for every file's snapshot on every update: hand back the parsed file's own.
     getScriptSnapshot: (f) => {
+      const cached = (isImmutable(f) ? immutableFiles : localFiles).get(f) as
+        (TS.SourceFile & { version?: string; scriptSnapshot?: TS.IScriptSnapshot }) | undefined;
+      if (cached?.scriptSnapshot && cached.version === versionOf(f)) return cached.scriptSnapshot;
       const text = textOf(f);
       return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
     },
@@ -236,6 +295,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     ...moduleHost,
     useCaseSensitiveFileNames: () => true,
     resolveModuleNameLiterals,
+    resolveTypeReferenceDirectiveReferences,
     getModuleResolutionCache: () => moduleCache,
   };
   // The service gets its files from the same cache as the checker's programs.
@@ -262,14 +322,14 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   };
   const service = ts.createLanguageService(serviceHost, registry);
 
-  const suffix = (code: string, decls: CellDeclarations, imports: "used" | "all"): string => {
-    const words = imports === "used" ? wordsOf(code) : undefined;
+  const suffix = (code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): string => {
+    const words = wordsOf(code);
     const exports = [...decls.names.keys()].filter((n) => !decls.exported.has(n));
     // `;` first: incomplete code such as `Math.` must not swallow the suffix (`Math.export`).
     const lines = [`\n;export { ${exports.join(", ")} };`];
     const bySpecifier = new Map<string, string[]>();
     for (const [name, e] of env) {
-      if (decls.names.has(name) || (words && !words.has(name))) continue;
+      if (decls.names.has(name) || !(words.has(name) || alsoSee?.(name))) continue;
       if (e.variable && !e.other) {
         lines.push(`declare ${e.variable} ${name}: typeof import("${e.specifier}").${name};`);
       } else {
@@ -285,8 +345,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   return {
     ts,
     cellFile,
-    setCell(code, decls, imports) {
-      cellText = code + suffix(code, decls, imports);
+    setCell(code, decls, alsoSee) {
+      cellText = code + suffix(code, decls, alsoSee);
       cellVersion++;
       lastProgram = ts.createProgram({
         rootNames,
@@ -296,8 +356,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       });
       return lastProgram;
     },
-    serviceFor(code, decls) {
-      cellText = code + suffix(code, decls, "all");
+    serviceFor(code, decls, alsoSee) {
+      cellText = code + suffix(code, decls, alsoSee);
       cellVersion++;
       return service;
     },
@@ -332,10 +392,18 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
         else if (name.endsWith(".js")) out.js = text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
       };
       // `forceDtsEmit` (the language service's own switch) writes declarations with `declaration: false`.
+      // Declarations go first, in their own pass: that pass links `export { x }` to `x` (with
+      // `declaration: false` the checker does not), which the declaration emitter needs.
       const emit = program.emit as (
-        ...args: [...Parameters<TS.Program["emit"]>, forceDtsEmit?: boolean]
+        file: TS.SourceFile,
+        write: TS.WriteFileCallback,
+        cancellationToken: undefined,
+        emitOnlyDts: boolean,
+        transformers: TS.CustomTransformers | undefined,
+        forceDtsEmit: boolean,
       ) => TS.EmitResult;
-      emit(file, write, undefined, what === "dts", transformers, what !== "js");
+      if (what !== "js") emit(file, write, undefined, true, undefined, true);
+      if (what !== "dts") emit(file, write, undefined, false, transformers, false);
       return out;
     },
     addChunk(dts, names) {

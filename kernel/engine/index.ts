@@ -78,7 +78,7 @@ export function createEngine(options: EngineOptions): Engine {
     checker ??= createChecker(ts, { cwd, packageRoot });
     // Cells that ran unchecked: their declarations, in order, before anyone looks at the types.
     for (let p = pending.shift(); p; p = pending.shift()) {
-      const program = checker.setCell(p.code, p.decls, "used");
+      const program = checker.setCell(p.code, p.decls);
       checker.addChunk(checker.emit(program, undefined, "dts").dts, p.names);
     }
     return checker;
@@ -113,7 +113,7 @@ export function createEngine(options: EngineOptions): Engine {
   /** Checked compile: diagnostics first; on success JavaScript and declarations from one emit. */
   const compileChecked = (ts: TypeScript, code: string, decls: CellDeclarations, label: string) => {
     const c = getChecker(ts);
-    const program = c.setCell(code, decls, "used");
+    const program = c.setCell(code, decls);
     const syntax = c.syntaxDiagnostics(program, code.length);
     if (syntax.length) return { error: diagnosticsError(ts, syntax, code, label, "SyntaxError") };
     const errors = c.diagnostics(program, code.length);
@@ -219,7 +219,7 @@ export function createEngine(options: EngineOptions): Engine {
         .then((ts) => {
           if (!options.check) return;
           const c = getChecker(ts);
-          const program = c.setCell("", { names: new Map(), exported: new Set() }, "used");
+          const program = c.setCell("", { names: new Map(), exported: new Set() });
           c.diagnostics(program, 0);
         })
         .catch(() => undefined);

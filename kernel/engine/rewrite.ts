@@ -52,7 +52,8 @@ function rewriteCell(
       options.isGeneratedImport?.((st.moduleSpecifier as TS.StringLiteral).text);
     if (!generated) collectTopLevelNames(ts, st, top);
   }
-  const scopeNames = new Set([...options.known, ...top]);
+  // (not copied into one set: `known` may hold thousands of names)
+  const scopeNames = { has: (name: string) => top.has(name) || options.known.has(name) };
 
   // `var` inside a top-level block (`for (var i ...)`) stays local to the cell's function.
   const nestedVars = new Set<string>();

@@ -42,7 +42,7 @@ const VOID_ELEMENTS = new Set(
  */
 export function balanceHtml(html: string): string {
   const re =
-    /<!--[\s\S]*?-->|<![a-zA-Z[][^>]*>|<\?[^>]*>|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|</g;
+    /<!--[\s\S]*?-->|<![a-zA-Z[][^>]*>|<\?[^>]*>|<(\/?)([a-zA-Z][\w:-]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>|</g;
   const open: string[] = [];
   let out = "";
   let last = 0;

@@ -40,6 +40,12 @@ export interface KatexStyles {
   cssWithoutFaces: string;
   faces: FontFace[];
   rules: FontRule[];
+  /** Rules by a class (or tag) their element must have: an element only tries the rules it could match. */
+  byKey: Map<string, FontRule[]>;
+  /** Classes that rules require of an ancestor (`.katex`, `.mult`, …). */
+  ancestorClasses: Set<string>;
+  /** Computed fonts already worked out for this page (see collectFontUse). */
+  memo: Map<string, Computed>;
   fontsDir: string;
 }
 
@@ -71,7 +77,14 @@ export function parseKatexCss(css: string, fontsDir: string): KatexStyles {
       rules.push({ chain, specificity, order: order++, ...decl });
     }
   }
-  return { cssWithoutFaces, faces, rules, fontsDir };
+  const byKey = new Map<string, FontRule[]>();
+  for (const r of rules) {
+    const last = r.chain[r.chain.length - 1];
+    const key = last.classes[0] ? `.${last.classes[0]}` : (last.tag ?? "*");
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+  }
+  const ancestorClasses = new Set(rules.flatMap((r) => r.chain.slice(0, -1).flatMap((c) => c.classes)));
+  return { cssWithoutFaces, faces, rules, byKey, ancestorClasses, memo: new Map(), fontsDir };
 }
 
 function weightAndStyle(body: string): Pick<FontFace, "weight" | "style"> {
@@ -138,20 +151,27 @@ interface Computed {
   weight: FontFace["weight"];
   style: FontFace["style"];
   hidden: boolean;
+  /** family|weight|style|hidden: what a child inherits. */
+  key: string;
+  /** The ancestors' classes that some rule requires of an ancestor: what else a child's match depends on. */
+  sig: string;
 }
 
 const VOID = new Set(["br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"]);
 
 /**
  * Adds to `used` the key `family|weight|style` of every piece of visible KaTeX text in `html`.
- * The MathML copy (`.katex-mathml`) is visually hidden, so its text needs no font.
+ * The MathML copy (`.katex-mathml`) is visually hidden, so its text needs no font: it is cut out first.
+ * KaTeX repeats the same few span shapes thousands of times, so an element's computed font is memoised
+ * on what decides it: its parent's font, the ancestor classes some rule looks for, its tag and classes.
  */
 export function collectFontUse(html: string, styles: KatexStyles, used: Set<string>): void {
   if (!html.includes("katex")) return;
+  const visible = html.replace(/<span class="katex-mathml">[\s\S]*?<\/math><\/span>/g, "");
   const path: Element[] = [];
-  const computed: Computed[] = [{ weight: "normal", style: "normal", hidden: false }];
-  const tagRe = /<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|([^<]+)/g;
-  for (let m = tagRe.exec(html); m; m = tagRe.exec(html)) {
+  const computed: Computed[] = [{ weight: "normal", style: "normal", hidden: false, key: "", sig: "" }];
+  const tagRe = /<(\/?)([a-zA-Z][\w:-]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>|([^<]+)/g;
+  for (let m = tagRe.exec(visible); m; m = tagRe.exec(visible)) {
     const [, close, rawTag, attrs, text] = m;
     if (text !== undefined) {
       const top = computed[computed.length - 1];
@@ -161,7 +181,8 @@ export function collectFontUse(html: string, styles: KatexStyles, used: Set<stri
     const tag = rawTag.toLowerCase();
     if (close) {
       // Pop to the matching open tag; tolerant of stray closers in arbitrary HTML.
-      const at = path.map((e) => e.tag).lastIndexOf(tag);
+      let at = path.length - 1;
+      while (at >= 0 && path[at].tag !== tag) at--;
       if (at >= 0) {
         path.length = at;
         computed.length = at + 1;
@@ -169,21 +190,38 @@ export function collectFontUse(html: string, styles: KatexStyles, used: Set<stri
       continue;
     }
     if (VOID.has(tag) || attrs.endsWith("/")) continue;
-    const cls = /\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
-    const el: Element = { tag, classes: (cls?.[1] ?? cls?.[2] ?? "").split(/\s+/).filter(Boolean) };
+    const classAttr = /\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
+    const className = classAttr?.[1] ?? classAttr?.[2] ?? "";
+    const el: Element = { tag, classes: className ? className.split(/\s+/).filter(Boolean) : [] };
     path.push(el);
     const parent = computed[computed.length - 1];
-    const next: Computed = { ...parent, hidden: parent.hidden || el.classes.includes("katex-mathml") };
-    const hits = styles.rules
-      .filter((r) => ruleMatches(r, path))
-      .sort((x, y) => x.specificity - y.specificity || x.order - y.order);
-    for (const r of hits) {
-      if (r.family) next.family = r.family;
-      if (r.weight) next.weight = r.weight;
-      if (r.style) next.style = r.style;
+    const memoKey = `${parent.key}~${parent.sig}~${tag}.${className}`;
+    let next = styles.memo.get(memoKey);
+    if (!next) {
+      next = computeFont(parent, el, path, styles);
+      styles.memo.set(memoKey, next);
     }
     computed.push(next);
   }
+}
+
+function computeFont(parent: Computed, el: Element, path: Element[], styles: KatexStyles): Computed {
+  const next: Computed = { ...parent, hidden: parent.hidden || el.classes.includes("katex-mathml") };
+  const candidates = [el.tag, "*", ...el.classes.map((c) => `.${c}`)].flatMap(
+    (k) => styles.byKey.get(k) ?? [],
+  );
+  const hits = candidates
+    .filter((r) => ruleMatches(r, path))
+    .sort((x, y) => x.specificity - y.specificity || x.order - y.order);
+  for (const r of hits) {
+    if (r.family) next.family = r.family;
+    if (r.weight) next.weight = r.weight;
+    if (r.style) next.style = r.style;
+  }
+  next.key = `${next.family}|${next.weight}|${next.style}|${next.hidden}`;
+  const relevant = el.classes.filter((c) => styles.ancestorClasses.has(c));
+  next.sig = relevant.length ? `${parent.sig} ${el.tag}.${relevant.join(".")}` : parent.sig;
+  return next;
 }
 
 /**

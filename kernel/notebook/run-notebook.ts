@@ -89,6 +89,8 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
     };
 
   const collector = createOutputCollector();
+  // One abort listener for the whole run (not one per cell).
+  const aborted = abortPromise(options.signal);
   let executed = 0;
   try {
     for (const [done, index] of cells.entries()) {
@@ -98,11 +100,13 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
       }
       const cell = nb.cells[index] as CodeCell;
       const failure = kernel.isAlive()
-        ? await runCell(kernel, cell, index, collector, options).catch((e: unknown): CellFailure => ({
-            cell: index + 1,
-            kind: "kernel-died",
-            message: `lost the kernel: ${String(e)}`,
-          }))
+        ? await runCell(kernel, cell, index, collector, aborted.promise, options).catch(
+            (e: unknown): CellFailure => ({
+              cell: index + 1,
+              kind: "kernel-died",
+              message: `lost the kernel: ${String(e)}`,
+            }),
+          )
         : {
             cell: index + 1,
             kind: "kernel-died" as const,
@@ -118,6 +122,7 @@ export async function runNotebook(input: Notebook, options: RunOptions = {}): Pr
       if (!(options.allowErrors && failure.kind === "timeout" && kernel.isAlive())) break;
     }
   } finally {
+    aborted.dispose();
     await kernel.shutdown();
   }
   return { notebook: nb, failures, executed, ok: failures.length === 0 };
@@ -134,6 +139,7 @@ async function runCell(
   cell: CodeCell,
   index: number,
   collector: ReturnType<typeof createOutputCollector>,
+  aborted: Promise<Outcome>,
   options: RunOptions,
 ): Promise<CellFailure | undefined> {
   const where = index + 1;
@@ -153,7 +159,6 @@ async function runCell(
   });
   const died = kernel.exited.then((e): Outcome => ({ kind: "died", how: describeExit(e) }));
   const reply = finished.then((r): Outcome => ({ kind: "finished", reply: r.reply }));
-  const aborted = abortPromise(options.signal);
   const own = cellTimeoutMs(cell);
   const limitMs = own === undefined ? options.timeoutMs : (own ?? undefined);
   let timer: NodeJS.Timeout | undefined;
@@ -228,12 +233,16 @@ async function interrupt(kernel: RunningKernel): Promise<void> {
   }
 }
 
-function abortPromise(signal: AbortSignal | undefined): Promise<Outcome> {
-  if (!signal) return new Promise(() => undefined);
-  if (signal.aborted) return Promise.resolve({ kind: "aborted" });
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve({ kind: "aborted" }), { once: true }),
-  );
+/** Resolves when `signal` aborts; `dispose` removes the listener (notebooks share one signal). */
+function abortPromise(signal: AbortSignal | undefined): { promise: Promise<Outcome>; dispose: () => void } {
+  if (!signal) return { promise: new Promise(() => undefined), dispose: () => undefined };
+  if (signal.aborted) return { promise: Promise.resolve({ kind: "aborted" }), dispose: () => undefined };
+  let onAbort = () => undefined as void;
+  const promise = new Promise<Outcome>((resolve) => {
+    onAbort = () => resolve({ kind: "aborted" });
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -45,7 +45,7 @@ const DROPPED_ATTRS = new Set(["srcdoc", "srcset", "formaction", "ping", "http-e
 export function sanitizeHtml(html: string): string {
   const out: string[] = [];
   const re =
-    /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<![^>]*>|<\?[\s\S]*?(?:\?>|$)|<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|([^<]+)|</;
+    /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)|<![^>]*>|<\?[\s\S]*?(?:\?>|$)|<(\/?)([a-zA-Z][\w:-]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>|([^<]+)|</;
   const pattern = new RegExp(re.source, "g");
   let dropUntil: string | undefined;
   for (let m = pattern.exec(html); m; m = pattern.exec(html)) {

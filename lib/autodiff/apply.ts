@@ -52,7 +52,13 @@ function applyDual<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P, 
   }
   const p = apply(prim, primals, params);
   const t = any ? prim.jvp(tangents, primals, p, params) : null;
-  if (t !== null && !allFinite(t) && allFinite(p) && tangents.every((d) => d === null || allFinite(d)))
+  if (
+    autodiffState.diagnoseTangents &&
+    t !== null &&
+    !allFinite(t) &&
+    allFinite(p) &&
+    tangents.every((d) => d === null || allFinite(d))
+  )
     throw new RangeError(
       `jvp: ${prim.name} gave a non-finite tangent from finite inputs: ${prim.name} is not differentiable at that point`,
     );

@@ -9,7 +9,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import * as ops from "../tensor/ops.js";
 import { formatShape } from "../tensor/shape.js";
-import { autodiffState } from "./state.js";
+import { autodiffState, withGradMode } from "./state.js";
 import { allFinite } from "./apply.js";
 
 /**
@@ -93,13 +93,18 @@ export interface PassOptions {
   targets?: readonly Tensor[];
   /** Accumulate into `.grad` of every visited tensor (what `tensor.backward()` does). */
   accumulate: boolean;
-  /** Check each vjp's result for NaN/∞ that the incoming cotangent did not have (default true). */
+  /** Name the op when a gradient turns NaN/∞ from finite inputs (default true; see reversePass). */
   checkFinite?: boolean;
 }
 
 /**
  * Runs vjp rules from `roots` (with cotangents `cts`, possibly batched) down the tape. Returns the
  * cotangent reaching each target (null where none arrives).
+ *
+ * Non-finite gradients: the pass itself does not scan every intermediate; it checks what it delivers
+ * (the targets' cotangents, or the leaves' gradients). Only if one holds NaN/∞ is the pass run again in
+ * diagnose mode, which checks each rule's output and names the op where finite numbers went in and
+ * non-finite ones came out.
  * @example reversePass([y], [onesLike(y)], { createGraph: false, accumulate: true })
  */
 export function reversePass(
@@ -108,11 +113,46 @@ export function reversePass(
   opts: PassOptions,
   graph: MarkedGraph = markGraph(roots, opts.targets && new Set(opts.targets)),
 ): (Tensor | null)[] {
+  const { order, cts, out } = runPass(roots, seeds, opts, graph, false);
+  if (opts.checkFinite !== false) {
+    let bad = out.some((g) => g !== null && !allFinite(g));
+    if (opts.targets === undefined)
+      for (let i = 0; i < order.length && !bad; i++) {
+        const g = cts[i];
+        if (order[i].node === null && g !== undefined && !allFinite(g)) bad = true;
+      }
+    // throws naming the op if one made finite numbers non-finite; otherwise the input was already bad
+    if (bad)
+      runPass(
+        roots,
+        seeds,
+        { ...opts, createGraph: false },
+        markGraph(roots, opts.targets && new Set(opts.targets)),
+        true,
+      );
+  }
+  if (opts.accumulate)
+    withGradMode(opts.createGraph, () => {
+      for (let i = 0; i < order.length; i++) {
+        const t = order[i];
+        const g = cts[i];
+        if (g !== undefined) t.grad = t.grad === null ? g : ops.add(t.grad, g);
+      }
+    });
+  return out;
+}
+
+function runPass(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  opts: PassOptions,
+  graph: MarkedGraph,
+  diagnose: boolean,
+): { order: Tensor[]; cts: (Tensor | undefined)[]; out: (Tensor | null)[] } {
   const { order, pass } = graph;
   const cts = new Array<Tensor | undefined>(order.length);
   const stopAt = opts.targets;
   const isTarget = stopAt === undefined ? null : new Set(stopAt);
-  const check = opts.checkFinite !== false;
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i];
     if (r._pass !== pass) continue;
@@ -127,7 +167,6 @@ export function reversePass(
       const t = order[i];
       const ct = cts[i];
       if (ct === undefined) continue;
-      if (opts.accumulate) t.grad = t.grad === null ? ct : ops.add(t.grad, ct);
       const node = t.node;
       if (node === null || (isTarget !== null && isTarget.has(t))) continue;
       const inputs = node.inputs;
@@ -138,15 +177,16 @@ export function reversePass(
         const g = gs[j];
         const x = inputs[j];
         if (g === null || !wants[j] || x._pass !== pass) continue;
-        if (check && !allFinite(g) && allFinite(ct) && allFinite(x))
+        if (diagnose && !allFinite(g) && allFinite(ct) && allFinite(x))
           throw new RangeError(nonFiniteMessage(node.prim.name, j, x, g));
         const prev = cts[x._slot];
         cts[x._slot] = prev === undefined ? g : ops.add(prev, g);
       }
     }
     // read the targets' cotangents before stamps are restored
-    if (stopAt === undefined) return [];
-    return stopAt.map((t) => (t._pass === pass ? (cts[t._slot] ?? null) : null));
+    const out =
+      stopAt === undefined ? [] : stopAt.map((t) => (t._pass === pass ? (cts[t._slot] ?? null) : null));
+    return { order, cts, out };
   } finally {
     autodiffState.gradEnabled = prevMode;
     activePasses.pop();

@@ -8,6 +8,8 @@ export const autodiffState = {
   gradEnabled: true,
   /** Next forward-mode level. Nested jvp calls get increasing levels, so tangents never mix. */
   nextLevel: 1,
+  /** Check every jvp rule's output for NaN/∞ (set while re-running a forward pass to name the culprit). */
+  diagnoseTangents: false,
   /** Name path of the composite op being evaluated ("crossEntropy/logSoftmax"), recorded on new nodes. */
   scope: null as string | null,
 };

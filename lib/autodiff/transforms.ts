@@ -19,7 +19,7 @@ import * as ops from "../tensor/ops.js";
 import { eye, zeros } from "../tensor/create.js";
 import { formatShape } from "../tensor/shape.js";
 import type { AxisLabels } from "../display/view.js";
-import { makeDual } from "./apply.js";
+import { allFinite, makeDual } from "./apply.js";
 import { markGraph, reversePass } from "./backward.js";
 import { autodiffState, withGradMode } from "./state.js";
 
@@ -187,8 +187,23 @@ export function jvp<X extends Args>(f: (x: X) => Tensor, x: X, v: X): [Tensor, T
   const duals = xs.map((xi, i) => makeDual(level, xi, vs[i]));
   const y = outputsOf("jvp", f((x instanceof Tensor ? duals[0] : duals) as X))[0];
   const t = tangentAt(y, level);
+  if (t !== null && !allFinite(t) && allFinite(y) && vs.every(allFinite)) diagnoseForward(() => jvp(f, x, v));
   const batch = vs[0].shape.slice(0, vs[0].shape.length - xs[0].shape.length);
   return [primalAt(y, level), t ?? ops.zerosOf([...batch, ...y.shape], y.dtype)];
+}
+
+/**
+ * Re-runs a forward-mode computation whose result came out NaN/∞ with every rule's output checked, so
+ * the error names the op (apply.ts throws); returns quietly if no single op is to blame.
+ */
+function diagnoseForward(run: () => unknown): void {
+  if (autodiffState.diagnoseTangents) return;
+  autodiffState.diagnoseTangents = true;
+  try {
+    run();
+  } finally {
+    autodiffState.diagnoseTangents = false;
+  }
 }
 
 function endsWith(s: readonly number[], tail: readonly number[]): boolean {
@@ -242,6 +257,10 @@ function jacfwdBlocks(f: (x: Args) => unknown, x: Args): Blocks {
   const level = autodiffState.nextLevel++;
   const duals = xs.map((xi, i) => makeDual(level, xi, basisBlock(N, offs[i], xi.shape, xi.dtype)));
   const ys = outputsOf("jacfwd", f(x instanceof Tensor ? duals[0] : duals));
+  for (const y of ys) {
+    const t = tangentAt(y, level);
+    if (t !== null && !allFinite(t) && allFinite(y)) diagnoseForward(() => jacfwdBlocks(f, x));
+  }
   return ys.map((y) => {
     const t = tangentAt(y, level); // [N, ...y.shape]
     const r = y.shape.length;

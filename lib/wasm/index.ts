@@ -7,8 +7,8 @@
  * - scripts/wasm/*.ts generate the kernels' WAT text; scripts/build-wasm.ts assembles it with wabt into
  *   lib/wasm/generated/kernels.ts (base64, gitignored) as the first step of `npm run build`.
  * - layout.ts: tile and block sizes and memory constants both sides share.
- * - kernels.ts loads the module (the FMA build where relaxed SIMD validates: Node ≥ 22, or Node 20 with
- *   --experimental-wasm-relaxed-simd; else plain SIMD mul + add), arena.ts is the shared memory,
+ * - kernels.ts loads the module (the FMA build where relaxed SIMD validates: Node ≥ 22, or Node 20 after
+ *   enableRelaxedSimd() at start-up; else plain SIMD mul + add), arena.ts is the shared memory,
  *   pool.ts the worker threads, runtime.ts ties them together, matmul.ts and unary.ts are the ops.
  * - reference.ts: the plain matmul the tests compare against.
  */
@@ -42,3 +42,4 @@ export {
 } from "./unary.js";
 export type { UnaryName } from "./layout.js";
 export { WASM_MODE, parseWasmMode, type WasmMode } from "./mode.js";
+export { enableRelaxedSimd, relaxedSimdAvailable } from "./kernels.js";

@@ -2,6 +2,7 @@
  * Loads the generated kernel module: picks the FMA variant where the engine validates it, compiles it
  * once, and instantiates it against a shared memory (once on the main thread, once per worker).
  */
+import { setFlagsFromString } from "node:v8";
 import { KERNELS_FMA, KERNELS_SIMD } from "./generated/kernels.js";
 import { UNARY_NAMES, type UnaryName } from "./layout.js";
 
@@ -73,10 +74,31 @@ function decodeBase64(text: string) {
   return bytes;
 }
 
+/** Whether this engine accepts the FMA (relaxed SIMD) build of the kernels. */
+export function relaxedSimdAvailable(): boolean {
+  return WebAssembly.validate(decodeBase64(KERNELS_FMA));
+}
+
+/**
+ * Turns on V8's relaxed-SIMD support where the engine has it but does not ship it (Node 20), so the FMA
+ * build loads; returns whether it is now available. For a process entry point (the kernel's CLI, a
+ * benchmark) to call once at start-up, before any kernels compile: V8 flags are process-wide, which is
+ * why the library never does this on its own. A no-op on engines that ship relaxed SIMD (Node ≥ 22).
+ *
+ * @example
+ * enableRelaxedSimd(); // true on Node 20 (V8 11.3) and later
+ */
+export function enableRelaxedSimd(): boolean {
+  if (relaxedSimdAvailable()) return true;
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return relaxedSimdAvailable();
+}
+
 /**
  * Compiles the kernel module synchronously (Node allows synchronous compilation of any size, and the
  * library's ops are synchronous). Relaxed SIMD ships in V8 from Node 22; on Node 20 it needs
- * `node --experimental-wasm-relaxed-simd`, and without it "auto" falls back to mul + add.
+ * enableRelaxedSimd() (or `node --experimental-wasm-relaxed-simd`), and without it "auto" falls back to
+ * mul + add.
  *
  * @example
  * const { fma } = compileKernels("auto"); // true under node --experimental-wasm-relaxed-simd

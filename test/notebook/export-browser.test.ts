@@ -31,6 +31,7 @@ describe.runIf(run)("exported fixture pages in Chromium", () => {
     ["rich-outputs", { figures: 2, drawn: 2, mathErrors: 1 }],
     ["python", { figures: 1, drawn: 1, mathErrors: 0 }],
     ["plain", { figures: 0, drawn: 0, mathErrors: 0, katex: 0 }],
+    ["mini-lecture-executed", { figures: 2, drawn: 2, mathErrors: 0 }],
   ])("%s: no request, no console error, all math typeset, every figure drawn", async (name, facts) => {
     const seen = await checkPage(b, await writePage(name), name);
     expect(seen).toMatchObject(facts);

@@ -11,7 +11,7 @@ import {
   type WasmRuntime,
 } from "../../lib/wasm/index.js";
 import { GEMM_F32, GEMM_F64, tileCols } from "../../lib/wasm/layout.js";
-import { planWork } from "../../lib/wasm/matmul.js";
+import { planWork } from "../../lib/wasm/plan.js";
 import { WASM_MODE } from "../../lib/wasm/mode.js";
 import { randomArray, U32, U64, worstErrorRatio } from "./support.js";
 

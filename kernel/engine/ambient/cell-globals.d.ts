@@ -28,6 +28,12 @@ declare function clearOutput(options?: { wait?: boolean }): void;
 /** Ask the user for a line of text in the frontend (needs `allow_stdin`). */
 declare function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
 
+/**
+ * The browser's synchronous prompt(): blocks the cell until the frontend answers (needs `allow_stdin`).
+ * An empty answer gives `defaultValue` when one is given.
+ */
+declare function prompt(message?: string, defaultValue?: string): string | null;
+
 /** A Jupyter comm: a message channel between this cell's code and the frontend. */
 interface Comm {
   readonly commId: string;

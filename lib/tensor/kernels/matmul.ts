@@ -32,7 +32,8 @@ export function matmul(
   bOff = 0,
   oOff = 0,
 ): void {
-  if (m * n * k <= SMALL || m < 2) small(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
+  // thin products (a matrix times a few vectors) gain nothing from 4×4 tiles and packing
+  if (m * n * k <= SMALL || m < 4 || n < 4) small(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
   else if (n >= 8 && mostlyZero(a, aOff, m * k)) sparseRows(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
   else tiled(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
 }
