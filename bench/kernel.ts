@@ -67,7 +67,10 @@ async function launch(kernel: Kernel): Promise<{ child: ChildProcess; info: Conn
   const info = await newConnectionInfo();
   const file = join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(info));
-  const child = spawn(process.execPath, kernel.argv(file), { cwd: dir, stdio: ["ignore", "ignore", "ignore"] });
+  const child = spawn(process.execPath, kernel.argv(file), {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
   return { child, info, dir };
 }
 
@@ -92,8 +95,13 @@ async function measureStart(kernel: Kernel): Promise<{ seconds: number; rss: num
   const dealer = new zmq.Dealer({ routingId: `bench-${process.pid}`, reconnectInterval: 2, linger: 0 });
   dealer.connect(endpoint(info, "shell"));
   const t0 = performance.now();
-  const child = spawn(process.execPath, kernel.argv(file), { cwd: dir, stdio: ["ignore", "ignore", "ignore"] });
-  await dealer.send(encode(newMessage({ msgType: "kernel_info_request", session: "bench", content: {} }), signer));
+  const child = spawn(process.execPath, kernel.argv(file), {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  await dealer.send(
+    encode(newMessage({ msgType: "kernel_info_request", session: "bench", content: {} }), signer),
+  );
   for (;;) {
     const decoded = decode(await dealer.receive(), signer);
     if (decoded.ok && decoded.message.header.msg_type === "kernel_info_reply") break;
@@ -119,7 +127,8 @@ async function timeCell(client: KernelClient, code: string): Promise<number> {
   const t = performance.now();
   const run = await client.execute(code, { timeoutMs: 60_000 });
   const ms = performance.now() - t;
-  if (run.reply.content.status !== "ok") throw new Error(`cell failed: ${code}\n${JSON.stringify(run.reply.content)}`);
+  if (run.reply.content.status !== "ok")
+    throw new Error(`cell failed: ${code}\n${JSON.stringify(run.reply.content)}`);
   return ms;
 }
 
@@ -167,8 +176,14 @@ async function measureSession(kernel: Kernel): Promise<SessionResult> {
     await timeCell(client, `const point = { alpha: 1, beta: 2, gamma: 3 };`);
     const complete = async (code: string) => {
       const t = performance.now();
-      const reply = await client.request("shell", "complete_request", { code, cursor_pos: code.length }, { timeoutMs: 30_000 });
-      if (reply.content.status !== "ok") throw new Error(`completion failed: ${JSON.stringify(reply.content)}`);
+      const reply = await client.request(
+        "shell",
+        "complete_request",
+        { code, cursor_pos: code.length },
+        { timeoutMs: 30_000 },
+      );
+      if (reply.content.status !== "ok")
+        throw new Error(`completion failed: ${JSON.stringify(reply.content)}`);
       return performance.now() - t;
     };
     await complete("Math.");
@@ -179,10 +194,19 @@ async function measureSession(kernel: Kernel): Promise<SessionResult> {
       completeMember.push(await complete("point."));
     }
     const session: number[] = [];
-    for (let i = 0; i < SESSION_CELLS; i++) session.push(await timeCell(client, `const s${i} = ${i} * 2; s${i}`));
+    for (let i = 0; i < SESSION_CELLS; i++)
+      session.push(await timeCell(client, `const s${i} = ${i} * 2; s${i}`));
     const first = stats(session.slice(0, 20)).p50;
     const last = stats(session.slice(-20)).p50;
-    return { firstCell, rssAfterCells, cell, classCell, completeMath, completeMember, growth: { first, last } };
+    return {
+      firstCell,
+      rssAfterCells,
+      cell,
+      classCell,
+      completeMath,
+      completeMember,
+      growth: { first, last },
+    };
   } finally {
     client.close();
     await stop(child, dir);
@@ -199,7 +223,10 @@ function fmt(x: number, unit: "s" | "ms" | "MB" | "%"): string {
 
 async function main(): Promise<void> {
   const kernels = KERNELS.filter((k) => !only || only.includes(k.name));
-  writeSync(1, `bench:kernel — ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}, node ${process.version}\n`);
+  writeSync(
+    1,
+    `bench:kernel — ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}, node ${process.version}\n`,
+  );
   const rows = new Map<string, Map<string, { value: number; unit: "s" | "ms" | "MB" | "%" }>>();
   const put = (row: string, kernel: string, value: number, unit: "s" | "ms" | "MB" | "%") => {
     if (!rows.has(row)) rows.set(row, new Map());
@@ -229,7 +256,12 @@ async function main(): Promise<void> {
     put("complete `point.` (earlier cell) p50", kernel.name, stats(s.completeMember).p50, "ms");
     put(`${SESSION_CELLS}-cell session: first 20 p50`, kernel.name, s.growth.first, "ms");
     put(`${SESSION_CELLS}-cell session: last 20 p50`, kernel.name, s.growth.last, "ms");
-    put(`${SESSION_CELLS}-cell session: growth`, kernel.name, (100 * (s.growth.last - s.growth.first)) / s.growth.first, "%");
+    put(
+      `${SESSION_CELLS}-cell session: growth`,
+      kernel.name,
+      (100 * (s.growth.last - s.growth.first)) / s.growth.first,
+      "%",
+    );
   }
   const targets: Record<string, string> = {
     "start → kernel_info_reply p50": "≤ 0.25 s",

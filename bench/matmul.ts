@@ -5,7 +5,8 @@
  * float64), how busy the machine was meanwhile, and the crossover sizes behind the library's thresholds.
  *
  * Run: npm run bench:matmul   (it calls enableRelaxedSimd() so the FMA build loads on Node 20 too)
- * Options: --quick (fewer samples), --sizes 64,256 (square sizes)
+ * Options: --quick (fewer samples, no crossover tables), --sizes 64,256 (square sizes), --crossovers (only
+ * the crossover tables behind the thresholds)
  */
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -101,6 +102,7 @@ function record(
 
 async function main(): Promise<void> {
   enableRelaxedSimd();
+  if (args.includes("--crossovers")) return thresholds();
   const busyStart = machineBusySeconds();
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();

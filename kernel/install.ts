@@ -114,7 +114,11 @@ export function logoPixels(size: number): Uint8Array {
     const cy = Math.min(Math.max(y, r), 1 - r);
     if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) return "none";
     // Nabla: a downward triangle outline of stroke width w.
-    const top = 0.24, bottom = 0.8, left = 0.18, right = 0.82, w = 0.1;
+    const top = 0.24,
+      bottom = 0.8,
+      left = 0.18,
+      right = 0.82,
+      w = 0.1;
     const inTri = (l: number, rr: number, t: number, b: number) => {
       if (y < t || y > b) return false;
       const half = ((rr - l) / 2) * ((b - y) / (b - t));
@@ -128,7 +132,8 @@ export function logoPixels(size: number): Uint8Array {
   const n = 4;
   for (let j = 0; j < size; j++)
     for (let i = 0; i < size; i++) {
-      let fg = 0, bg = 0;
+      let fg = 0,
+        bg = 0;
       for (let sj = 0; sj < n; sj++)
         for (let si = 0; si < n; si++) {
           const k = inside((i + (si + 0.5) / n) / size, (j + (sj + 0.5) / n) / size);

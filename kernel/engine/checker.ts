@@ -1,21 +1,13 @@
 /**
- * Type checking across cells with one TypeScript LanguageService per session.
+ * Type checking across cells: one program per checked cell, one language service for completion and
+ * inspect, both built from the same parsed files.
  *
- * The program holds only: the lib files (parsed once per process, shared through a DocumentRegistry),
- * the cell globals (ambient/cell-globals.d.ts), the cell being checked, and what that cell imports.
- * Earlier cells are present as declarations only: after a cell runs, its `.d.ts` (TypeScript's own
- * declaration emit) becomes a virtual module, a "chunk". A new cell sees earlier names through a suffix
- * appended after the user's code (so positions in the user's code are unchanged):
- *
- *     <user code>
- *     ;export { a, b };                                   // this cell's names, so its .d.ts has them all
- *     import { f, Shape } from "./__gradlab_x_3__";       // earlier functions, classes, types, imports
- *     declare let count: typeof import("./__gradlab_x_1__").count;   // earlier variables (assignable)
- *
- * Only earlier names that occur in the cell's text are imported, so checking a cell costs the same in a
- * session of 200 cells as in a fresh one. A cell that redeclares a name simply declares it (the cell is a
- * module: its names shadow nothing and conflict with nothing); later cells import the newest chunk.
- * Chunks never change, so an old value keeps its old type.
+ * A program holds: the lib and @types/node files (parsed once per process and shared), the cell
+ * globals (ambient/cell-globals.d.ts), the environment module with every earlier cell's declarations
+ * (environment.ts), the cell being checked, and what the cell imports. The cell is the user's code plus a
+ * suffix (so positions in the user's code are unchanged) that exports the cell's own names and aliases
+ * the earlier names the cell mentions. A cell that redeclares a name simply declares it: the cell is a
+ * module, its names shadow the environment's and conflict with nothing.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,15 +16,11 @@ import { randomBytes } from "node:crypto";
 import type * as TS from "typescript";
 import type { TypeScript } from "./typescript.js";
 import type { CellDeclarations, DeclaredName } from "./declarations.js";
+import { createEnvironment, isEnvironmentLink } from "./environment.js";
 
 export interface CheckerOptions {
   cwd: string;
   packageRoot: string;
-}
-
-interface EnvEntry extends DeclaredName {
-  /** Module specifier of the chunk that declares the name's newest version. */
-  specifier: string;
 }
 
 export interface EmittedCell {
@@ -84,12 +72,10 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   const id = randomBytes(3).toString("hex");
   const cellFile = path.join(cwd, `__gradlab_${id}_cell__.ts`);
   const ambientFile = path.join(packageRoot, "kernel", "engine", "ambient", "cell-globals.d.ts");
-  const chunks = new Map<string, string>(); // virtual file → text
-  const env = new Map<string, EnvEntry>();
-  const localFiles = new Map<string, TS.SourceFile>(); // cell, chunks, files next to the notebook
+  const env = createEnvironment(ts, cwd, id);
+  const localFiles = new Map<string, TS.SourceFile>(); // cell, environment, files next to the notebook
   let cellText = "";
   let cellVersion = 0;
-  let chunkCount = 0;
   let lastProgram: TS.Program | undefined;
 
   const libDir = path.dirname(ts.getDefaultLibFilePath({}));
@@ -135,7 +121,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     f.includes(`${path.sep}node_modules${path.sep}`) || fixedDirs.some((d) => f.startsWith(d));
   const existsCache = new Map<string, boolean>();
   const fileExists = (f: string): boolean => {
-    if (f === cellFile || chunks.has(f)) return true;
+    if (f === cellFile || env.file(f)) return true;
     if (!isImmutable(f)) return ts.sys.fileExists(f);
     let e = existsCache.get(f);
     if (e === undefined) existsCache.set(f, (e = ts.sys.fileExists(f)));
@@ -143,7 +129,9 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   };
   const versionOf = (f: string): string => {
     if (f === cellFile) return String(cellVersion);
-    if (chunks.has(f) || isImmutable(f)) return "0";
+    const segment = env.file(f);
+    if (segment) return segment.version;
+    if (isImmutable(f)) return "0";
     try {
       return String(fs.statSync(f).mtimeMs);
     } catch {
@@ -151,7 +139,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     }
   };
   const textOf = (f: string): string | undefined =>
-    f === cellFile ? cellText : (chunks.get(f) ?? ts.sys.readFile(f));
+    f === cellFile ? cellText : (env.file(f)?.text ?? ts.sys.readFile(f));
 
   /** One parse per file version, whether the checker's program or the language service asks. */
   const sourceFile = (
@@ -173,7 +161,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   const resolved = new Map<string, TS.ResolvedModuleWithFailedLookupLocations>();
   const moduleHost = {
     fileExists,
-    readFile: (f: string) => chunks.get(f) ?? ts.sys.readFile(f),
+    readFile: (f: string) => env.file(f)?.text ?? ts.sys.readFile(f),
     directoryExists: (d: string) => ts.sys.directoryExists(d),
     getDirectories: (d: string) => ts.sys.getDirectories(d),
     realpath: (f: string) => ts.sys.realpath?.(f) ?? f,
@@ -322,25 +310,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   };
   const service = ts.createLanguageService(serviceHost, registry);
 
-  const suffix = (code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): string => {
-    const words = wordsOf(code);
-    const exports = [...decls.names.keys()].filter((n) => !decls.exported.has(n));
-    // `;` first: incomplete code such as `Math.` must not swallow the suffix (`Math.export`).
-    const lines = [`\n;export { ${exports.join(", ")} };`];
-    const bySpecifier = new Map<string, string[]>();
-    for (const [name, e] of env) {
-      if (decls.names.has(name) || !(words.has(name) || alsoSee?.(name))) continue;
-      if (e.variable && !e.other) {
-        lines.push(`declare ${e.variable} ${name}: typeof import("${e.specifier}").${name};`);
-      } else {
-        const list = bySpecifier.get(e.specifier) ?? [];
-        list.push(name);
-        bySpecifier.set(e.specifier, list);
-      }
-    }
-    for (const [spec, names] of bySpecifier) lines.push(`import { ${names.join(", ")} } from "${spec}";`);
-    return lines.join("\n") + "\n";
-  };
+  const suffix = (code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): string =>
+    env.suffix(decls, wordsOf(code), alsoSee);
 
   return {
     ts,
@@ -407,11 +378,9 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       return out;
     },
     addChunk(dts, names) {
-      const base = `__gradlab_${id}_${++chunkCount}__`;
-      chunks.set(path.join(cwd, `${base}.d.ts`), dts);
-      for (const [name, declared] of names) env.set(name, { ...declared, specifier: `./${base}` });
+      env.add(dts, names);
     },
-    envNames: () => [...env.keys()],
+    envNames: () => env.names(),
   };
 }
 
@@ -432,7 +401,5 @@ function findNodeTypes(packageRoot: string): string | undefined {
   }
 }
 
-/** The chunk module specifiers appended for checking: dropped from the JavaScript at run time. */
-export function isChunkSpecifier(spec: string): boolean {
-  return /^\.\/__gradlab_[0-9a-f]+_\d+__$/.test(spec);
-}
+/** Statements of the suffix that link a cell to earlier cells' declarations: types only, never run. */
+export const isEnvironmentImport = isEnvironmentLink;

@@ -26,7 +26,7 @@ import {
   type SourceRegistry,
 } from "./errors.js";
 import { completeness } from "./completeness.js";
-import { createChecker, isChunkSpecifier, type Checker } from "./checker.js";
+import { createChecker, isEnvironmentImport, type Checker } from "./checker.js";
 import {
   cellDeclarations,
   hasNoCheckDirective,
@@ -122,7 +122,7 @@ export function createEngine(options: EngineOptions): Engine {
     const rewrite = scopeRewriter(ts, {
       known,
       userEnd: code.length,
-      isGeneratedImport: isChunkSpecifier,
+      isGenerated: (node) => isEnvironmentImport(ts, node),
       result,
     });
     const out = c.emit(program, { after: [rewrite] }, decls.names.size ? "both" : "js");

@@ -63,6 +63,8 @@ function declarationInfo(service: TS.LanguageService, file: string, pos: number)
 
 /** Whatever alias noise is left (an alias whose declaration cannot be reached). */
 function withoutAlias(signature: string): string {
+  // names from earlier cells live in the environment's per-cell namespaces: `__gradlab_c3.scale`
+  signature = signature.replace(/\b__gradlab_c\d+\./g, "");
   if (!signature.startsWith("(alias) ")) return signature;
   return signature
     .slice("(alias) ".length)

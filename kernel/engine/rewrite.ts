@@ -24,8 +24,11 @@ export interface RewriteOptions {
   known: ReadonlySet<string>;
   /** Length of the user's code; anything after it in the file (the checker's suffix) is generated. */
   userEnd: number;
-  /** Imports the checker appended to reach earlier cells' declarations: their names are on the scope. */
-  isGeneratedImport?: (spec: string) => boolean;
+  /**
+   * Statements the checker appended to reach earlier cells' declarations (their names are on the scope
+   * already), judged on the original TypeScript node.
+   */
+  isGenerated?: (original: TS.Node) => boolean;
   /** Filled in: top-level names this cell defines at run time, and whether the cell has a value. */
   result: { declared: string[]; hasValue: boolean };
 }
@@ -46,18 +49,15 @@ function rewriteCell(
   const valueStatement = findValueStatement(ts, source, options.userEnd);
 
   const top = new Set<string>();
-  for (const st of file.statements) {
-    const generated =
-      ts.isImportDeclaration(st) &&
-      options.isGeneratedImport?.((st.moduleSpecifier as TS.StringLiteral).text);
-    if (!generated) collectTopLevelNames(ts, st, top);
-  }
+  const generated = (st: TS.Statement) => options.isGenerated?.(ts.getOriginalNode(st)) ?? false;
+  const statements = file.statements.filter((st) => !generated(st));
+  for (const st of statements) collectTopLevelNames(ts, st, top);
   // (not copied into one set: `known` may hold thousands of names)
   const scopeNames = { has: (name: string) => top.has(name) || options.known.has(name) };
 
   // `var` inside a top-level block (`for (var i ...)`) stays local to the cell's function.
   const nestedVars = new Set<string>();
-  for (const st of file.statements) if (!ts.isVariableStatement(st)) collectVarNames(ts, st, nestedVars);
+  for (const st of statements) if (!ts.isVariableStatement(st)) collectVarNames(ts, st, nestedVars);
   let shadow: ReadonlySet<string> = new Set([...nestedVars].filter((n) => !top.has(n)));
 
   const scopeRef = (name: string, range?: TS.TextRange): TS.Expression => {
@@ -155,7 +155,6 @@ function rewriteCell(
   let moduleCount = 0;
   const importStatements = (decl: TS.ImportDeclaration): TS.Statement[] => {
     const spec = (decl.moduleSpecifier as TS.StringLiteral).text;
-    if (options.isGeneratedImport?.(spec)) return [];
     const load = f.createAwaitExpression(
       f.createCallExpression(f.createIdentifier(IMPORT), undefined, [f.createStringLiteral(spec)]),
     );
@@ -190,7 +189,7 @@ function rewriteCell(
   const imports: TS.Statement[] = [];
   const functions: TS.Statement[] = [];
   const body: TS.Statement[] = [];
-  for (const st of file.statements) {
+  for (const st of statements) {
     if (ts.isImportDeclaration(st)) {
       imports.push(...importStatements(st));
     } else if (ts.isExportDeclaration(st) || ts.isImportEqualsDeclaration(st)) {

@@ -116,8 +116,7 @@ function renderCell(cell: Cell, ctx: OutputContext, opts: CellOptions): string |
   const id = cell.id ? ` id="cell-${escapeHtml(cell.id)}"` : "";
   const source = joinSource(cell.source);
   if (cell.cell_type === "markdown") {
-    // Balanced like outputs: a cell's stray <div> must not swallow the cells after it.
-    const body = balanceHtml(renderMarkdown(ctx.md, source, { ...ctx, attachments: cell.attachments }));
+    const body = renderMarkdown(ctx.md, source, { ...ctx, attachments: cell.attachments });
     return `<section class="cell markdown-cell"${id}><div class="row"><div class="prompt"></div><div class="markdown">${body}</div></div></section>`;
   }
   if (cell.cell_type === "raw") return renderRaw(cell, source, ctx, id);
@@ -130,7 +129,7 @@ function renderRaw(cell: Cell, source: string, ctx: OutputContext, id: string): 
   if (format === "text/html")
     return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="output-html">${balanceHtml(ctx.cleanHtml(source))}</div></div></section>`;
   if (format === "text/markdown")
-    return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="markdown">${balanceHtml(renderMarkdown(ctx.md, source, ctx))}</div></div></section>`;
+    return `<section class="cell raw-cell"${id}><div class="row"><div class="prompt"></div><div class="markdown">${renderMarkdown(ctx.md, source, ctx)}</div></div></section>`;
   return undefined;
 }
 

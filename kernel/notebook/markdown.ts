@@ -9,7 +9,7 @@ import type Token from "markdown-it/lib/token.mjs";
 import type { MimeBundle } from "./nbformat.js";
 import type { Highlighter } from "./highlight.js";
 import { scanMath, type MathSegment } from "./math-scan.js";
-import { escapeHtml } from "./html.js";
+import { balanceHtml, escapeHtml } from "./html.js";
 import type { TexRenderer } from "./tex.js";
 
 export interface MarkdownContext {
@@ -38,7 +38,11 @@ export function createMarkdownIt(highlight: Highlighter): MarkdownIt {
   return md;
 }
 
-/** Renders one markdown cell's source to HTML. */
+/**
+ * Renders one markdown cell's source to HTML, balanced (see balanceHtml: a cell's stray `<div>` must not
+ * swallow the cells after it). Typeset math goes in after balancing: KaTeX's markup is well-formed and
+ * large, and need not be parsed again.
+ */
 export function renderMarkdown(md: MarkdownIt, source: string, ctx: MarkdownContext): string {
   const maths: MathSegment[] = [];
   const text = scanMath(source, { markdown: true })
@@ -46,9 +50,15 @@ export function renderMarkdown(md: MarkdownIt, source: string, ctx: MarkdownCont
     .join("");
   const env = {};
   const tokens = md.parse(text, env);
-  const typeset = (m: MathSegment) => (ctx.tex ? ctx.tex.render(m.tex, m.display) : escapeHtml(m.raw));
+  const typesetHtml: string[] = [];
+  const typeset = (m: MathSegment) =>
+    `\uE002${typesetHtml.push(ctx.tex ? ctx.tex.render(m.tex, m.display) : escapeHtml(m.raw)) - 1}\uE003`;
   const restore = (s: string) => s.replace(PLACEHOLDER, (_, i: string) => maths[Number(i)].raw);
-  const typesetIn = (s: string) => s.replace(PLACEHOLDER, (_, i: string) => typeset(maths[Number(i)]));
+  // In raw HTML, math is typeset in text only; inside a tag (an attribute) it stays TeX source.
+  const typesetIn = (s: string) =>
+    s.replace(/(<[^>]*>)|[^<]+|</g, (part: string, tag?: string) =>
+      tag ? restore(part) : part.replace(PLACEHOLDER, (_, i: string) => typeset(maths[Number(i)])),
+    );
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.type === "fence" || t.type === "code_block") t.content = restore(t.content);
@@ -63,7 +73,8 @@ export function renderMarkdown(md: MarkdownIt, source: string, ctx: MarkdownCont
     }
     if (t.type === "heading_open") addHeadingAnchor(t, tokens[i + 1], maths, ctx.slugs);
   }
-  return md.renderer.render(tokens, md.options, env);
+  const html = balanceHtml(md.renderer.render(tokens, md.options, env));
+  return html.replace(/\uE002(\d+)\uE003/g, (_, i: string) => typesetHtml[Number(i)]);
 }
 
 function isDisplayMathOrSpace(t: Token): boolean {

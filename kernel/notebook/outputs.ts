@@ -94,7 +94,7 @@ function renderBundle(data: MimeBundle, metadata: Record<string, unknown>, ctx: 
   if (mime === PLOTLY_MIME) return renderPlotly(parseFigure(value)!, data, ctx);
   if (mime === "text/html") return renderHtml(mimeText(value), ctx);
   if (mime === "text/markdown")
-    return `<div class="output-markdown">${balanceHtml(renderMarkdown(ctx.md, mimeText(value), ctx))}</div>`;
+    return `<div class="output-markdown">${renderMarkdown(ctx.md, mimeText(value), ctx)}</div>`;
   if (mime === "text/latex") return `<div class="output-latex">${renderLatex(mimeText(value), ctx)}</div>`;
   if (mime === "image/svg+xml") return `<div class="output-svg">${renderSvg(mimeText(value), ctx)}</div>`;
   if (RASTER.includes(mime)) return `<div class="output-image">${renderRaster(mime, value, meta)}</div>`;

@@ -184,6 +184,7 @@ async function runOne(
       if (s.inplace && result.ok) await writeFileAtomic(job.file, text);
       if (s.html) {
         const page = await exportNotebook(result.notebook, { fileName: job.file });
+        for (const w of page.warnings) progress.log(`gradlab run: ${job.file}: ${w}`);
         await writeTo(join(s.html, job.rel.replace(/\.ipynb$/i, "") + ".html"), page.html);
       }
     } catch (e) {

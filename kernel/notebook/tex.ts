@@ -34,28 +34,40 @@ function texRenderer(katex: typeof Katex, styles: KatexStyles): TexRenderer {
   const macros: Record<string, string> = {};
   const fonts = new Set<string>();
   const problems: TexProblem[] = [];
+  const memo = new Map<string, string>();
   let used = false;
+  const typeset = (tex: string, display: boolean): string => {
+    try {
+      const html = katex.renderToString(cleanTex(tex), {
+        displayMode: display,
+        throwOnError: true,
+        macros,
+        globalGroup: true,
+        strict: "ignore",
+        trust: false,
+        output: "htmlAndMathml",
+      });
+      collectFontUse(html, styles, fonts);
+      return html;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      problems.push({ tex, message });
+      const tag = display ? "div" : "span";
+      return `<${tag} class="math-error" title="${escapeHtml(message)}">${escapeHtml(tex)}</${tag}>`;
+    }
+  };
   return {
     render(tex, display) {
       used = true;
-      try {
-        const html = katex.renderToString(cleanTex(tex), {
-          displayMode: display,
-          throwOnError: true,
-          macros,
-          globalGroup: true,
-          strict: "ignore",
-          trust: false,
-          output: "htmlAndMathml",
-        });
-        collectFontUse(html, styles, fonts);
-        return html;
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        problems.push({ tex, message });
-        const tag = display ? "div" : "span";
-        return `<${tag} class="math-error" title="${escapeHtml(message)}">${escapeHtml(tex)}</${tag}>`;
-      }
+      // A lecture repeats its symbols ($x$, $J$) dozens of times: each distinct formula is typeset once.
+      // A formula that defines macros changes what later ones mean, so it starts the memo afresh.
+      const key = `${display ? "D" : "I"}${tex}`;
+      const known = memo.get(key);
+      if (known !== undefined) return known;
+      if (DEFINES.test(tex)) memo.clear();
+      const html = typeset(tex, display);
+      memo.set(key, html);
+      return html;
     },
     noteHtml(html) {
       if (!html.includes("katex")) return;
@@ -69,6 +81,8 @@ function texRenderer(katex: typeof Katex, styles: KatexStyles): TexRenderer {
     problems,
   };
 }
+
+const DEFINES = /\\(?:newcommand|renewcommand|def|gdef|edef|xdef|let|DeclareMathOperator)\b/;
 
 /** MathJax accepts `\label{…}` (for \eqref); KaTeX does not, and a label shows nothing anyway. */
 function cleanTex(tex: string): string {

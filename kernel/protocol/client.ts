@@ -153,7 +153,11 @@ export class KernelClient {
   }
 
   /** Sends a request and resolves when both its reply and its `idle` arrived, with every iopub message. */
-  async run(channel: RequestChannel, request: Message<unknown>, options: RunOptions = {}): Promise<Execution> {
+  async run(
+    channel: RequestChannel,
+    request: Message<unknown>,
+    options: RunOptions = {},
+  ): Promise<Execution> {
     return (await this.start(channel, request, options)).finished;
   }
 
@@ -167,8 +171,17 @@ export class KernelClient {
     const messages = this.track(id, options);
     const reply = this.expectReply(id);
     await this.send(channel, request);
-    const finished = withTimeout(Promise.all([reply, messages]), options.timeoutMs, `${request.header.msg_type} did not finish`)
-      .then(([r, all]): Execution => ({ request: request as Message, reply: r, messages: all, outputs: all.filter(isOutput) }))
+    const finished = withTimeout(
+      Promise.all([reply, messages]),
+      options.timeoutMs,
+      `${request.header.msg_type} did not finish`,
+    )
+      .then(([r, all]): Execution => ({
+        request: request as Message,
+        reply: r,
+        messages: all,
+        outputs: all.filter(isOutput),
+      }))
       .finally(() => {
         this.pending.delete(id);
         this.replies.delete(id);
@@ -194,7 +207,10 @@ export class KernelClient {
   }
 
   /** Sends an execute_request without waiting (to queue several, or to interrupt it). */
-  submit(code: string, options: ExecuteOptions = {}): Promise<{ request: Message; finished: Promise<Execution> }> {
+  submit(
+    code: string,
+    options: ExecuteOptions = {},
+  ): Promise<{ request: Message; finished: Promise<Execution> }> {
     return this.start("shell", this.executeRequest(code, options), options);
   }
 
@@ -241,7 +257,10 @@ export class KernelClient {
     return channel === "shell" ? this.shell : channel === "control" ? this.control : this.stdin;
   }
 
-  private track(msgId: string, options: Pick<ExecuteOptions, "onInput" | "onMessage"> = {}): Promise<Message[]> {
+  private track(
+    msgId: string,
+    options: Pick<ExecuteOptions, "onInput" | "onMessage"> = {},
+  ): Promise<Message[]> {
     return new Promise((resolve) => {
       const p: Pending = {
         messages: [],

@@ -44,7 +44,8 @@ export function parseConnectionInfo(json: unknown): ConnectionInfo {
   const scheme = o.signature_scheme ?? "hmac-sha256";
   if (typeof scheme !== "string" || !scheme.startsWith("hmac-"))
     throw new Error(`connection file: unsupported signature_scheme ${JSON.stringify(scheme)}`);
-  if (o.key !== undefined && typeof o.key !== "string") throw new Error("connection file: key must be a string");
+  if (o.key !== undefined && typeof o.key !== "string")
+    throw new Error("connection file: key must be a string");
   return {
     ...(o as unknown as ConnectionInfo),
     transport,

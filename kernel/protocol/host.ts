@@ -4,7 +4,14 @@
  * signed on the socket thread.
  */
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { PREPARE_TERMINATE, SHARED, type ToMain, type ToSync, type ToWorker, type WorkerInit } from "./bridge.js";
+import {
+  PREPARE_TERMINATE,
+  SHARED,
+  type ToMain,
+  type ToSync,
+  type ToWorker,
+  type WorkerInit,
+} from "./bridge.js";
 import type { ConnectionInfo } from "./connection.js";
 import { serialize, type Channel, type Message } from "./wire.js";
 
@@ -22,6 +29,8 @@ export interface HostEvents {
   interrupt(at: number): void;
   /** The first kernel_info_reply was sent. */
   kernelInfoAnswered?(): void;
+  /** The socket thread died: the kernel can no longer talk to anyone. */
+  fatal?(error: Error): void;
 }
 
 export class SocketHost {
@@ -60,17 +69,24 @@ export class SocketHost {
     const host = new SocketHost(worker, requests.port1, sync.port1, shared, events);
     host.installTerminateHook();
     return new Promise((resolve, reject) => {
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`socket thread exited with code ${code}`)));
+      let started = false;
+      const fail = (error: Error) => (started ? events.fatal?.(error) : reject(error));
+      worker.on("error", fail);
+      worker.on("exit", (code) => {
+        if (!host.closing) fail(new Error(`socket thread exited with code ${code}`));
+      });
       host.port.on("message", (m: ToMain) => {
-        if (m.kind === "ready") resolve(host);
-        else if (m.kind === "fatal") reject(new Error(m.error));
+        if (m.kind === "ready") {
+          started = true;
+          resolve(host);
+        } else if (m.kind === "fatal") fail(new Error(m.error));
         else host.onMessage(m);
       });
     });
   }
 
   private closed?: () => void;
+  private closing = false;
   /** The last interrupt seq this thread received: proves it was responsive for that interrupt. */
   private lastInterruptSeq = 0;
 
@@ -82,9 +98,9 @@ export class SocketHost {
     // process.binding is deprecated (DEP0111) but the only way to this function; keep its warning quiet.
     const quiet = process.noDeprecation;
     process.noDeprecation = true;
-    const asyncWrap = (process as unknown as { binding(name: string): { clearAsyncIdStack(): void } }).binding(
-      "async_wrap",
-    );
+    const asyncWrap = (
+      process as unknown as { binding(name: string): { clearAsyncIdStack(): void } }
+    ).binding("async_wrap");
     process.noDeprecation = quiet;
     Object.defineProperty(globalThis, Symbol.for(PREPARE_TERMINATE), {
       value: (seq: number) => {
@@ -121,7 +137,9 @@ export class SocketHost {
     this.post({
       kind: "send",
       channel,
-      identities: topic ? [Buffer.from(`kernel.${message.header.session}.${message.header.msg_type}`)] : message.identities,
+      identities: topic
+        ? [Buffer.from(`kernel.${message.header.session}.${message.header.msg_type}`)]
+        : message.identities,
       parts: serialize(message),
       buffers: message.buffers,
     });
@@ -151,6 +169,7 @@ export class SocketHost {
 
   /** Sends everything queued, closes the sockets and stops the socket thread. */
   async close(): Promise<void> {
+    this.closing = true;
     const closed = new Promise<void>((resolve) => (this.closed = resolve));
     this.post({ kind: "close" });
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);

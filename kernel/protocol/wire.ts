@@ -131,7 +131,8 @@ export function decode(frames: readonly Buffer[], signer: Signer, limits: Decode
   if (total > maxBytes) return { ok: false, reason: `message of ${total} bytes exceeds ${maxBytes}` };
   const at = frames.findIndex((f) => f.equals(DELIMITER_BYTES));
   if (at < 0) return { ok: false, reason: "no <IDS|MSG> delimiter" };
-  if (frames.length < at + 6) return { ok: false, reason: `truncated: ${frames.length - at - 1} frames after delimiter` };
+  if (frames.length < at + 6)
+    return { ok: false, reason: `truncated: ${frames.length - at - 1} frames after delimiter` };
   const signature = frames[at + 1];
   const parts = frames.slice(at + 2, at + 6);
   if (signer.signs && !signer.verify(parts, signature)) return { ok: false, reason: "bad signature" };
@@ -200,5 +201,7 @@ export function newMessage<C>(m: NewMessage<C>): Message<C> {
 
 /** `execute_request` → `execute_reply`; other names pass through with `_reply` appended. */
 export function replyType(requestType: string): string {
-  return requestType.endsWith("_request") ? `${requestType.slice(0, -"_request".length)}_reply` : `${requestType}_reply`;
+  return requestType.endsWith("_request")
+    ? `${requestType.slice(0, -"_request".length)}_reply`
+    : `${requestType}_reply`;
 }

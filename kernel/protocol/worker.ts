@@ -9,17 +9,16 @@ import { parentPort, workerData } from "node:worker_threads";
 import { writeSync } from "node:fs";
 import * as zmq from "zeromq";
 import { endpoint, type SocketName } from "./connection.js";
-import { PREPARE_TERMINATE, SHARED, epochNow, type ToMain, type ToSync, type ToWorker, type WorkerInit } from "./bridge.js";
 import {
-  createSigner,
-  decode,
-  encode,
-  encodeParts,
-  newMessage,
-  type Channel,
-  type Message,
-  type Signer,
-} from "./wire.js";
+  PREPARE_TERMINATE,
+  SHARED,
+  epochNow,
+  type ToMain,
+  type ToSync,
+  type ToWorker,
+  type WorkerInit,
+} from "./bridge.js";
+import { createSigner, decode, encode, encodeParts, newMessage, type Channel, type Message } from "./wire.js";
 
 const init = workerData as WorkerInit;
 /** Larger requests are dropped unparsed (a cell's code or a comm message is far smaller). */
@@ -65,7 +64,8 @@ function dropCounter(): (channel: string, reason: string) => void {
   let dropped = 0;
   return (channel, reason) => {
     dropped++;
-    if (dropped <= 5 || dropped % 1000 === 0) log(`dropped message on ${channel} (${reason}); ${dropped} so far`);
+    if (dropped <= 5 || dropped % 1000 === 0)
+      log(`dropped message on ${channel} (${reason}); ${dropped} so far`);
   };
 }
 
@@ -189,7 +189,8 @@ function main(sockets: Sockets): void {
     if (type === "kernel_info_request" && channel !== "stdin") return kernelInfo(channel, message);
     if (type === "interrupt_request" && channel === "control") return interrupt(message);
     if (type === "shutdown_request" && channel !== "stdin") return shutdown(channel, message);
-    if (type === "input_reply" && channel === "stdin" && wakeBlockedPrompt({ kind: "input_reply", message })) return;
+    if (type === "input_reply" && channel === "stdin" && wakeBlockedPrompt({ kind: "input_reply", message }))
+      return;
     toMain({ kind: "request", channel, message });
   }
 
@@ -217,7 +218,9 @@ function main(sockets: Sockets): void {
   port.on("message", (m: ToWorker) => {
     if (m.kind === "send") {
       const identities =
-        m.channel === "iopub" && m.identities.length === 0 ? [Buffer.from(`kernel.${init.session}`)] : m.identities;
+        m.channel === "iopub" && m.identities.length === 0
+          ? [Buffer.from(`kernel.${init.session}`)]
+          : m.identities;
       senders[m.channel].send(encodeParts(identities, m.parts, signer, m.buffers));
     } else if (m.kind === "interrupt-ack") lastAck = Math.max(lastAck, m.seq);
     else if (m.kind === "close") void close();

@@ -71,7 +71,8 @@ export class Comms {
   // ---- the cell API ---------------------------------------------------------------------------------------
 
   registerTarget(targetName: string, handler: TargetHandler): void {
-    if (typeof handler !== "function") throw new TypeError("comms.registerTarget: handler must be a function");
+    if (typeof handler !== "function")
+      throw new TypeError("comms.registerTarget: handler must be a function");
     this.targets.set(String(targetName), handler);
   }
 
@@ -82,7 +83,11 @@ export class Comms {
   open(targetName: string, data?: unknown, metadata?: Record<string, unknown>): CellComm {
     const comm = new Comm(randomUUID(), String(targetName), this);
     this.open_.set(comm.commId, comm);
-    this.publish("comm_open", { comm_id: comm.commId, target_name: comm.targetName, data: data ?? {} }, metadata);
+    this.publish(
+      "comm_open",
+      { comm_id: comm.commId, target_name: comm.targetName, data: data ?? {} },
+      metadata,
+    );
     return comm;
   }
 

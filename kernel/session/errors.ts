@@ -32,6 +32,8 @@ export function interruptedError(): CellError {
 export function isInterruptError(error: CellError): boolean {
   return (
     error.ename === "KeyboardInterrupt" ||
-    /ERR_SCRIPT_EXECUTION_INTERRUPTED|Script execution was interrupted/.test(`${error.evalue}\n${error.traceback.join("\n")}`)
+    /ERR_SCRIPT_EXECUTION_INTERRUPTED|Script execution was interrupted/.test(
+      `${error.evalue}\n${error.traceback.join("\n")}`,
+    )
   );
 }

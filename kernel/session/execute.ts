@@ -73,14 +73,24 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
     const bundle = await deps.runAs(ctx, () => bundleOf(outcome.ok ? outcome.value : undefined));
     plain = typeof bundle.data["text/plain"] === "string" ? bundle.data["text/plain"] : null;
     if (!isEmpty(bundle))
-      scope.publish("execute_result", { execution_count: count, data: bundle.data, metadata: bundle.metadata });
+      scope.publish("execute_result", {
+        execution_count: count,
+        data: bundle.data,
+        metadata: bundle.metadata,
+      });
   }
   if (!outcome.ok) scope.publish("error", { ...outcome.error });
   if (cell.storeHistory) deps.history.add({ line: count, input: cell.code, output: plain });
 
   if (!outcome.ok) {
     if (cell.stopOnError) scope.abortQueued();
-    await scope.reply({ status: "error", execution_count: count, ...outcome.error, user_expressions: {}, payload: [] });
+    await scope.reply({
+      status: "error",
+      execution_count: count,
+      ...outcome.error,
+      user_expressions: {},
+      payload: [],
+    });
     return {};
   }
   const userExpressions = await evaluateUserExpressions(ctx, deps, cell.userExpressions);
@@ -94,7 +104,10 @@ async function run(ctx: RequestContext, deps: ExecuteDeps, code: string): Promis
     engine = await deps.engine();
   } catch (e) {
     const error = errorContent(e);
-    return { ok: false, error: { ...error, evalue: `the TypeScript engine could not be loaded: ${error.evalue}` } };
+    return {
+      ok: false,
+      error: { ...error, evalue: `the TypeScript engine could not be loaded: ${error.evalue}` },
+    };
   }
   const noCheck = !deps.options.check || wantsNoCheck(code);
   const signal = ctx.abort.signal;

@@ -12,7 +12,8 @@ function codeAndCursor(scope: Scope, what: string): { code: string; cursor: numb
   const { code, cursor_pos } = scope.content;
   if (typeof code !== "string") throw new TypeError(`${what}: content.code must be a string`);
   // Jupyter allows cursor_pos to be omitted/null: then it is the end of the code.
-  const cursor = typeof cursor_pos === "number" ? Math.max(0, Math.min(code.length, cursor_pos)) : code.length;
+  const cursor =
+    typeof cursor_pos === "number" ? Math.max(0, Math.min(code.length, cursor_pos)) : code.length;
   return { code, cursor };
 }
 

@@ -55,29 +55,21 @@ export async function main(argv: string[]): Promise<number> {
   const sessionId = randomUUID();
   const exit = process.exit.bind(process);
 
-  // Requests can only arrive once the socket thread is up; until the session exists they wait here.
-  let session: Session | undefined;
-  const early: [Parameters<Session["receive"]>[0], Parameters<Session["receive"]>[1]][] = [];
-  const host = await SocketHost.start(
-    { info, session: sessionId, kernelInfo: kernelInfoContent() },
-    {
-      request: (channel, message) => (session ? session.receive(channel, message) : early.push([channel, message])),
-      interrupt: (at) => session?.interrupt(at),
-      kernelInfoAnswered: () => setImmediate(() => void warmEngine()),
-    },
-  );
-
   const loadEngine = async (): Promise<Engine> => {
     const { createEngine } = await import("../engine/index.js");
     return createEngine({ cwd: process.cwd(), check: args.check });
   };
-  const shutdown = async (): Promise<void> => {
-    await host.close();
-    exit(0);
-  };
-  session = new Session({
+  // The session exists before the sockets, so no request can arrive before it; until the socket thread
+  // is up nothing can be sent either.
+  const sockets: { host?: SocketHost } = {};
+  const session = new Session({
     session: sessionId,
-    transport: host,
+    transport: {
+      send: (channel, message) => sockets.host?.send(channel, message),
+      drainPending: () => sockets.host?.drainPending(),
+      setExecuting: (executing) => sockets.host?.setExecuting(executing),
+      waitForInput: (sendRequest) => sockets.host!.waitForInput(sendRequest),
+    },
     engine: loadEngine,
     check: args.check,
     kernelInfo: kernelInfoContent(),
@@ -87,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const warmEngine = async () => {
     try {
-      (await session!.engine()).warm?.();
+      (await session.engine()).warm?.();
     } catch (e) {
       log(`the engine could not be loaded: ${(e as Error).stack ?? String(e)}`);
     }
@@ -96,10 +88,26 @@ export async function main(argv: string[]): Promise<number> {
   // interrupt_mode "signal": Jupyter sends SIGINT. With "message", the socket thread raises SIGINT itself
   // (to stop a busy loop in the engine's vm run) and tells us by message, so the signal is ignored here.
   process.on("SIGINT", () => {
-    if (!host.interruptsByMessage) session?.interrupt();
+    if (!sockets.host?.interruptsByMessage) session.interrupt();
   });
+  const host = await SocketHost.start(
+    { info, session: sessionId, kernelInfo: kernelInfoContent() },
+    {
+      request: (channel, message) => session.receive(channel, message),
+      interrupt: (at) => session.interrupt(at),
+      kernelInfoAnswered: () => setImmediate(() => void warmEngine()),
+      fatal: (error) => {
+        log(`fatal: ${error.message}`);
+        exit(1);
+      },
+    },
+  );
+  sockets.host = host;
+  const shutdown = async (): Promise<void> => {
+    await host.close();
+    exit(0);
+  };
   process.on("SIGTERM", () => void shutdown());
-  for (const [channel, message] of early.splice(0)) session.receive(channel, message);
   return new Promise<number>(() => {
     // The kernel runs until shutdown_request (or a signal) ends the process.
   });

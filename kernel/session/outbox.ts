@@ -154,7 +154,8 @@ export class Outbox {
       const head = this.queue[0];
       if (head.kind === "stream" ? !head.sealed : !head.ready) break;
       this.queue.shift();
-      if (head.kind === "stream") this.emit(head.dest, "stream", { name: head.name, text: head.chunks.join("") });
+      if (head.kind === "stream")
+        this.emit(head.dest, "stream", { name: head.name, text: head.chunks.join("") });
       else if (head.content) this.emit(head.dest, head.msgType, head.content, head.metadata);
     }
     if (this.queue.length === 0 && this.emptied.length > 0) {
@@ -168,7 +169,14 @@ export class Outbox {
     this.lastSend = this.now();
     this.send(
       "iopub",
-      newMessage({ msgType, session: this.options.session, content, metadata, parent: dest.request, identities: [] }),
+      newMessage({
+        msgType,
+        session: this.options.session,
+        content,
+        metadata,
+        parent: dest.request,
+        identities: [],
+      }),
     );
   }
 }

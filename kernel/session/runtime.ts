@@ -105,7 +105,9 @@ export function installRuntime(session: Session, log: (text: string) => void): (
       const text =
         typeof chunk === "string"
           ? chunk
-          : Buffer.from(chunk as Uint8Array).toString(typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+          : Buffer.from(chunk as Uint8Array).toString(
+              typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+            );
       session.writeStream(name, text);
       const done = typeof encoding === "function" ? encoding : callback;
       if (typeof done === "function") process.nextTick(done as () => void);
@@ -129,7 +131,8 @@ export function installRuntime(session: Session, log: (text: string) => void): (
   undo.push(() => (process.exit = exit));
 
   const onException = (error: unknown) => {
-    if (!session.origin()) log(`uncaught exception outside any request: ${(error as Error)?.stack ?? String(error)}`);
+    if (!session.origin())
+      log(`uncaught exception outside any request: ${(error as Error)?.stack ?? String(error)}`);
     session.reportError("uncaught exception", error);
   };
   const onRejection = (reason: unknown) => session.reportError("unhandled rejection", reason);

@@ -51,7 +51,10 @@ export interface Scope {
   readonly ctx: RequestContext;
   readonly content: Record<string, unknown>;
   /** Publishes output of this request (dropped when it is silent). */
-  publish(msgType: string, content: Record<string, unknown> | Promise<Record<string, unknown> | undefined>): void;
+  publish(
+    msgType: string,
+    content: Record<string, unknown> | Promise<Record<string, unknown> | undefined>,
+  ): void;
   /** Sends the `*_reply` on the request's channel, after all output queued so far. */
   reply(content: Record<string, unknown>): Promise<void>;
   /**
@@ -96,7 +99,10 @@ export class Session {
   private current: RequestContext | undefined;
   private held: Held[] = [];
   private heldDropped = 0;
-  private readonly pendingInputs = new Map<string, { resolve: (v: string) => void; reject: (e: Error) => void }>();
+  private readonly pendingInputs = new Map<
+    string,
+    { resolve: (v: string) => void; reject: (e: Error) => void }
+  >();
   private readonly handlers: Record<string, Handler>;
   private idleWaiters: (() => void)[] = [];
   private engineLoading: Promise<Engine> | undefined;
@@ -118,8 +124,10 @@ export class Session {
       complete_request: (s) => handleComplete(s, () => this.engine()),
       inspect_request: (s) => handleInspect(s, () => this.engine()),
       is_complete_request: (s) => handleIsComplete(s, () => this.engine()),
-      history_request: async (s) => s.reply({ status: "ok", history: this.history.query(historyQuery(s.content)) }),
-      comm_info_request: async (s) => s.reply({ status: "ok", comms: this.comms.info(s.content.target_name) }),
+      history_request: async (s) =>
+        s.reply({ status: "ok", history: this.history.query(historyQuery(s.content)) }),
+      comm_info_request: async (s) =>
+        s.reply({ status: "ok", comms: this.comms.info(s.content.target_name) }),
       comm_open: (s) => this.comms.handleOpen(s),
       comm_msg: (s) => this.comms.handleMsg(s),
       comm_close: (s) => this.comms.handleClose(s),
@@ -198,7 +206,12 @@ export class Session {
         replied = true;
         this.options.transport.send(
           channel,
-          newMessage({ msgType: replyType(msgType), session: this.options.session, content: c, parent: message }),
+          newMessage({
+            msgType: replyType(msgType),
+            session: this.options.session,
+            content: c,
+            parent: message,
+          }),
         );
       },
     };
@@ -218,9 +231,11 @@ export class Session {
       } else this.options.log(`ignored message of unknown type ${msgType} on ${channel}`);
     } catch (e) {
       this.options.log(`error handling ${msgType}: ${(e as Error)?.stack ?? String(e)}`);
-      if (!replied && msgType.endsWith("_request")) await scope.reply({ status: "error", ...errorContent(e) });
+      if (!replied && msgType.endsWith("_request"))
+        await scope.reply({ status: "error", ...errorContent(e) });
     } finally {
       ctx.done = true;
+      this.timers.release(ctx);
       if (this.current === ctx) this.current = undefined;
       this.outbox.publish(status, "status", { execution_state: "idle" });
       await this.outbox.flush();
@@ -291,10 +306,7 @@ export class Session {
    * request's output goes to the cell running now, after a line saying where it comes from, or, when no
    * cell runs, is held and released the same way into the next cell.
    */
-  output(
-    origin: RequestContext | undefined,
-    write: (dest: RequestContext, own: boolean) => void,
-  ): void {
+  output(origin: RequestContext | undefined, write: (dest: RequestContext, own: boolean) => void): void {
     if (origin && !origin.done) return write(origin, true);
     const label = describeContext(origin);
     const running = this.current;
@@ -363,7 +375,10 @@ export class Session {
     content: Record<string, unknown> | Promise<Record<string, unknown> | undefined>,
     metadata?: Record<string, unknown>,
   ): void {
-    const dest: Destination = { request: origin?.request ?? this.current?.request, silent: origin?.silent ?? false };
+    const dest: Destination = {
+      request: origin?.request ?? this.current?.request,
+      silent: origin?.silent ?? false,
+    };
     this.outbox.publish(dest, msgType, content, metadata);
   }
 
@@ -458,7 +473,9 @@ export class Session {
 function historyQuery(content: Record<string, unknown>): HistoryQuery {
   const type = content.hist_access_type;
   if (type !== "tail" && type !== "range" && type !== "search")
-    throw new Error(`history_request: hist_access_type must be tail, range or search, got ${JSON.stringify(type)}`);
+    throw new Error(
+      `history_request: hist_access_type must be tail, range or search, got ${JSON.stringify(type)}`,
+    );
   const num = (v: unknown) => (typeof v === "number" ? v : undefined);
   return {
     hist_access_type: type,

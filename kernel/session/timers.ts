@@ -51,6 +51,14 @@ export class TimerRegistry<Owner extends object> {
     for (const t of sets.immediates) clearImmediate(t as NodeJS.Immediate);
   }
 
+  /** Forgets `owner` once its timers have all fired or been cleared (called when its request ends). */
+  release(owner: Owner): void {
+    const sets = this.byOwner.get(owner);
+    if (!sets) return;
+    for (const set of [sets.timeouts, sets.immediates]) for (const t of set) if (t._destroyed) set.delete(t);
+    if (sets.timeouts.size === 0 && sets.immediates.size === 0) this.byOwner.delete(owner);
+  }
+
   cancelAll(): void {
     for (const owner of [...this.byOwner.keys()]) this.cancel(owner);
   }

@@ -4,7 +4,7 @@
  * HOW THE TAPE LOOKS (for readers, and for `trace`/`stepper` code that walks it)
  * -------------------------------------------------------------------------------
  * Every tensor produced by a primitive while recording is on (some input has `requiresGrad`) carries
- *   `t.node = { prim, inputs, params }`
+ *   `t.node = { prim, inputs, params, scope }`
  *   - `prim.name`   the primitive's name: "add", "matmul", "tanh", "sum", "reshape", ...
  *   - `inputs`      the input tensors, in order (the tape's edges point from `t` to them)
  *   - `params`      plain data fixed at call time (axes, keepdims, shapes, permutation, transpose flags)
@@ -18,7 +18,13 @@
  * The upstream gradient `ct` (cotangent, shape of `t`) arrives at the node, meets its local Jacobian and
  * leaves as the product:  ct_i = ct · ∂t/∂inputs[i]  =  prim.vjp(ct, inputs, t, params, wants)[i].
  * `pullbackNode(t, ct)` does exactly that; `localJacobian(t, i)` returns ∂t/∂inputs[i] as a matrix-shaped
- * tensor [...t.shape, ...inputs[i].shape] (both in lib/autodiff/local.ts).
+ * tensor [...t.shape, ...inputs[i].shape] (both in lib/autodiff/local.ts). After `y.backward()`, every
+ * tensor of the graph (leaves AND intermediates, as in micrograd) holds in `.grad` the total upstream
+ * gradient that reached it, i.e. the sum of the products sent by its consumers.
+ *
+ * Adding a primitive: write one record here-style (forward from a kernel, vjp, jvp with differentiable
+ * ops and batch-polymorphic shapes), export it from primitives/index.ts, and give it an op function in
+ * lib/tensor/ops.ts and a row in test/lib/ops.test.ts. Composites need only the op function.
  *
  * RULES ARE BATCH-POLYMORPHIC
  * ---------------------------

@@ -222,13 +222,19 @@ export interface JacobianOptions {
 /** Jacobian blocks: one per (output, input) pair, shaped [...outShape, ...inShape]. */
 type Blocks = Tensor[][];
 
-function jacrevBlocks(f: (x: Args) => unknown, x: Args): Blocks {
+/** f evaluated on fresh reverse-mode variables: the first half of jacrev. */
+function recordForward(f: (x: Args) => unknown, x: Args) {
   const xs = listOf("jacrev", x);
   const vars = variables(xs);
   const ys = outputsOf(
     "jacrev",
     callRecording(() => f(x instanceof Tensor ? vars[0] : vars)),
   );
+  return { xs, vars, ys };
+}
+
+/** The second half: one batched backward pass per output, seeded with the identity. */
+function jacrevBlocks({ xs, vars, ys }: ReturnType<typeof recordForward>): Blocks {
   return ys.map((y) => {
     const m = y.size;
     const basis = ops.reshape(eye(m, { dtype: y.dtype }), [m, ...y.shape]);
@@ -318,17 +324,8 @@ type JacFn = (x: Args) => unknown;
 type AnyFn = (x: never) => unknown;
 
 function jacobianWith(kind: "rev" | "fwd" | "auto", name: string, f: JacFn, x: Args, opts: JacobianOptions) {
-  let mode = opts.mode ?? kind;
-  if (mode === "auto") {
-    const xs = listOf(name, x);
-    const n = xs.reduce((s, xi) => s + xi.size, 0);
-    const probe = withGradMode(false, () =>
-      outputsOf(name, f(x instanceof Tensor ? xs[0].detach() : xs.map((t) => t.detach()))),
-    );
-    const m = probe.reduce((s, y) => s + y.size, 0);
-    mode = n < m ? "fwd" : "rev";
-  }
-  if (mode !== "rev" && mode !== "fwd")
+  const mode = opts.mode ?? kind;
+  if (mode !== "rev" && mode !== "fwd" && mode !== "auto")
     throw new RangeError(`${name}: mode must be "rev", "fwd" or "auto", got ${JSON.stringify(mode)}`);
   let yIsArray = false;
   const g: JacFn = (z) => {
@@ -336,7 +333,16 @@ function jacobianWith(kind: "rev" | "fwd" | "auto", name: string, f: JacFn, x: A
     yIsArray = Array.isArray(y);
     return y;
   };
-  const blocks = mode === "rev" ? jacrevBlocks(g, x) : jacfwdBlocks(g, x);
+  let blocks: Blocks;
+  if (mode === "fwd") blocks = jacfwdBlocks(g, x);
+  else {
+    // "auto" records the forward pass as for reverse mode and keeps it unless the Jacobian is tall
+    // (more outputs than inputs): then forward mode is cheaper and f runs once more.
+    const rec = recordForward(g, x);
+    const n = rec.xs.reduce((s, xi) => s + xi.size, 0);
+    const m = rec.ys.reduce((s, y) => s + y.size, 0);
+    blocks = mode === "auto" && n < m ? jacfwdBlocks(g, x) : jacrevBlocks(rec);
+  }
   return shapeResult(blocks, x, yIsArray, opts);
 }
 

@@ -21,10 +21,12 @@ export interface RuntimeOptions {
 }
 
 /**
- * Measured with bench/matmul.ts on 2 cores: waking a worker and joining costs ~20–40 µs, so a split pays
- * once the op takes ~0.3 ms on one thread, about a 96³ matmul in float64 (≈ 2 MFLOP).
+ * Measured with bench/matmul.ts on this project's 2-core machine: a round trip to a worker costs ~7 µs,
+ * but a split also packs B up front on one thread and needs the other core free. Float64 n×n·n×n, 1 vs 2
+ * threads: n = 128 about even (0.93–1.19×), n = 192 1.4×, n = 256 1.5–1.6×, n = 512 1.7–1.8×. So a
+ * split starts at about a 128³ product (4 MFLOP).
  */
-export const DEFAULT_PARALLEL_MIN_FLOPS = 2_000_000;
+export const DEFAULT_PARALLEL_MIN_FLOPS = 4_000_000;
 
 export interface WasmRuntime {
   readonly exports: KernelExports;

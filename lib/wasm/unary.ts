@@ -18,16 +18,17 @@ export interface UnaryOptions {
 }
 
 /**
- * Below this many elements the plain loop wins (the call and the two copies cost about as much as
- * Math.exp on a few hundred elements; measured with bench/matmul.ts).
+ * Below this many elements the plain loop wins: the call and the two copies cost about as much as
+ * Math.exp on a few hundred elements (bench/matmul.ts: at 256 elements about even, from 1024 on wasm
+ * exp ≈ 2× and tanh ≈ 3× faster than the Math loop on one thread).
  */
 export const WASM_UNARY_MIN_LENGTH = 512;
 
 /**
- * Work counted per element when deciding to use threads, in the same unit as matmul's flops: one
- * exp is about 25 vector instructions for two elements.
+ * Work counted per element when deciding to use threads, in matmul's unit (flops): one exp or tanh takes
+ * about as long as 40 flops of matmul, so a map splits from about 100 000 elements.
  */
-const FLOPS_PER_ELEMENT = 20;
+const FLOPS_PER_ELEMENT = 40;
 
 /**
  * Whether the WebAssembly version beats the plain Math loop for `length` elements (GRADLAB_WASM=off or

@@ -69,12 +69,25 @@ export class Harness {
         const expression = code.startsWith("=");
         const body = expression ? `return (${code.slice(1)});` : code;
         try {
-          const fn = new AsyncFunction("display", "clearOutput", "input", "comms", "print", "eprint", "sleep", "prompt", body);
+          const fn = new AsyncFunction(
+            "display",
+            "clearOutput",
+            "input",
+            "comms",
+            "print",
+            "eprint",
+            "sleep",
+            "prompt",
+            body,
+          );
           const value = await fn(g.display, g.clearOutput, g.input, g.comms, print, eprint, sleep, g.prompt);
           return expression ? { ok: true, hasValue: true, value } : { ok: true, hasValue: false };
         } catch (e) {
           const err = e as Error;
-          return { ok: false, error: { ename: err?.name ?? "Error", evalue: err?.message ?? String(e), traceback: [] } };
+          return {
+            ok: false,
+            error: { ename: err?.name ?? "Error", evalue: err?.message ?? String(e), traceback: [] },
+          };
         }
       },
       complete: async (code, cursor) => ({

@@ -35,7 +35,9 @@ describe("history", () => {
   });
 
   it("with output gives [input, output] pairs", () => {
-    expect(h.query({ hist_access_type: "range", start: 2, stop: 3, output: true })).toEqual([[1, 2, ["b = 2", "2"]]]);
+    expect(h.query({ hist_access_type: "range", start: 2, stop: 3, output: true })).toEqual([
+      [1, 2, ["b = 2", "2"]],
+    ]);
   });
 
   it.each([
@@ -53,7 +55,10 @@ describe("history", () => {
 describe("bundles", () => {
   const D = Symbol.for("Jupyter.display");
   it("takes the bundle from the display symbol", () => {
-    expect(bundleOf({ [D]: () => ({ "text/html": "<i>x</i>" }) })).toEqual({ data: { "text/html": "<i>x</i>" }, metadata: {} });
+    expect(bundleOf({ [D]: () => ({ "text/html": "<i>x</i>" }) })).toEqual({
+      data: { "text/html": "<i>x</i>" },
+      metadata: {},
+    });
   });
   it("awaits an asynchronous bundle", async () => {
     expect(await bundleOf({ [D]: async () => ({ "text/plain": "later" }) })).toEqual({
@@ -64,14 +69,22 @@ describe("bundles", () => {
   it("falls back to text/plain without ANSI colours", () => {
     const b = bundleOf({ a: [1, 2], s: "x" }) as { data: Record<string, string> };
     expect(b.data["text/plain"]).toBe("{ a: [ 1, 2 ], s: 'x' }");
-    expect(b.data["text/plain"]).not.toMatch(/\u001b\[/);
+    expect(b.data["text/plain"]).not.toContain("\u001b[");
   });
   it("a throwing display method still shows the value and says why", () => {
-    const b = bundleOf({ [D]: () => { throw new Error("no bundle"); } }) as { data: Record<string, string> };
+    const b = bundleOf({
+      [D]: () => {
+        throw new Error("no bundle");
+      },
+    }) as { data: Record<string, string> };
     expect(b.data["text/plain"]).toContain("[display failed: Error: no bundle]");
   });
   it("a rejected asynchronous bundle is shown the same way", async () => {
-    const b = await bundleOf({ [D]: async () => { throw new Error("late failure"); } });
+    const b = await bundleOf({
+      [D]: async () => {
+        throw new Error("late failure");
+      },
+    });
     expect(String(b.data["text/plain"])).toContain("late failure");
   });
   it("plainText of a string is quoted like the REPL", () => expect(plainText("hi")).toBe("'hi'"));
@@ -113,7 +126,9 @@ describe("gradlab install", () => {
     const dir = mkdtempSync(join(tmpdir(), "gradlab-install-"));
     const where = await installKernelspec({ kind: "prefix", dir });
     expect(where).toBe(join(dir, "share", "jupyter", "kernels", "gradlab"));
-    expect(JSON.parse(readFileSync(join(where, "kernel.json"), "utf8")).display_name).toBe("TypeScript (gradlab)");
+    expect(JSON.parse(readFileSync(join(where, "kernel.json"), "utf8")).display_name).toBe(
+      "TypeScript (gradlab)",
+    );
     for (const size of [32, 64]) {
       const png = readFileSync(join(where, `logo-${size}x${size}.png`));
       const decoded = decodePng(png);
@@ -140,7 +155,8 @@ describe("gradlab install", () => {
 function decodePng(png: Buffer) {
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   let at = 8;
-  let width = 0, height = 0;
+  let width = 0,
+    height = 0;
   const idat: Buffer[] = [];
   while (at < png.length) {
     const length = png.readUInt32BE(at);
@@ -153,7 +169,9 @@ function decodePng(png: Buffer) {
   }
   const raw = inflateSync(Buffer.concat(idat));
   const pixels = Buffer.concat(
-    Array.from({ length: height }, (_, y) => raw.subarray(y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1))),
+    Array.from({ length: height }, (_, y) =>
+      raw.subarray(y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1)),
+    ),
   );
   return { width, height, pixels, alpha: (x: number, y: number) => pixels[(y * width + x) * 4 + 3] };
 }

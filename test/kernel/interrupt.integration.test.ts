@@ -20,7 +20,12 @@ function interrupter(k: RunningKernel, mode: Mode): () => Promise<void> {
 }
 
 /** Submits `code`, waits until it has printed `marker`, interrupts, and returns the finished execution. */
-async function interruptAfter(client: KernelClient, code: string, marker: string, interrupt: () => Promise<void>) {
+async function interruptAfter(
+  client: KernelClient,
+  code: string,
+  marker: string,
+  interrupt: () => Promise<void>,
+) {
   let seen!: () => void;
   const started = new Promise<void>((resolve) => (seen = resolve));
   const { finished } = await client.submit(code, {

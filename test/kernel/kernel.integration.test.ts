@@ -32,7 +32,14 @@ describe("kernel over zeromq", () => {
 
   it("runs a cell: busy, execute_input, stream, display_data, execute_result, idle", async () => {
     const run = await k.client.execute(`console.log("hi"); display("shown"); 6 * 7`, { timeoutMs: 20_000 });
-    expect(types(run.messages)).toEqual(["status", "execute_input", "stream", "display_data", "execute_result", "status"]);
+    expect(types(run.messages)).toEqual([
+      "status",
+      "execute_input",
+      "stream",
+      "display_data",
+      "execute_result",
+      "status",
+    ]);
     expect(run.messages[0].content.execution_state).toBe("busy");
     expect(run.messages.at(-1)!.content.execution_state).toBe("idle");
     const result = run.messages.find((m) => m.header.msg_type === "execute_result")!;
@@ -77,13 +84,23 @@ describe("kernel over zeromq", () => {
     const run = await k.client.execute(
       `const h = display("v1", { id: "d1" }); await h.update("v2"); clearOutput({ wait: true }); display("after");`,
     );
-    expect(types(run.outputs)).toEqual(["display_data", "update_display_data", "clear_output", "display_data"]);
-    expect(run.outputs[1].content).toMatchObject({ data: { "text/plain": "'v2'" }, transient: { display_id: "d1" } });
+    expect(types(run.outputs)).toEqual([
+      "display_data",
+      "update_display_data",
+      "clear_output",
+      "display_data",
+    ]);
+    expect(run.outputs[1].content).toMatchObject({
+      data: { "text/plain": "'v2'" },
+      transient: { display_id: "d1" },
+    });
     expect(run.outputs[2].content).toEqual({ wait: true });
   });
 
   it("stop_on_error aborts the cells queued behind a failure", async () => {
-    const failing = await k.client.submit(`await new Promise((r) => setTimeout(r, 100)); throw new Error("x")`);
+    const failing = await k.client.submit(
+      `await new Promise((r) => setTimeout(r, 100)); throw new Error("x")`,
+    );
     const queued = await k.client.submit(`globalThis.ranQueued = true`);
     const [f, q] = await Promise.all([failing.finished, queued.finished]);
     expect(f.reply.content.status).toBe("error");
@@ -95,7 +112,11 @@ describe("kernel over zeromq", () => {
     const complete = await k.client.request("shell", "complete_request", { code: "Math.ma", cursor_pos: 7 });
     expect(complete.content).toMatchObject({ status: "ok", cursor_end: 7 });
     expect(Array.isArray(complete.content.matches)).toBe(true);
-    const inspect = await k.client.request("shell", "inspect_request", { code: "Math.max", cursor_pos: 6, detail_level: 0 });
+    const inspect = await k.client.request("shell", "inspect_request", {
+      code: "Math.max",
+      cursor_pos: 6,
+      detail_level: 0,
+    });
     expect(inspect.content.status).toBe("ok");
     expect(typeof inspect.content.found).toBe("boolean");
     const incomplete = await k.client.request("shell", "is_complete_request", { code: "function f() {" });
@@ -106,8 +127,15 @@ describe("kernel over zeromq", () => {
 
   it("answers history: tail with outputs, range and search", async () => {
     await k.client.execute(`const historyMarker = "hm"; historyMarker`);
-    const tail = await k.client.request("shell", "history_request", { hist_access_type: "tail", n: 1, output: true, raw: true });
-    expect(tail.content.history).toEqual([[1, expect.any(Number), [`const historyMarker = "hm"; historyMarker`, "'hm'"]]]);
+    const tail = await k.client.request("shell", "history_request", {
+      hist_access_type: "tail",
+      n: 1,
+      output: true,
+      raw: true,
+    });
+    expect(tail.content.history).toEqual([
+      [1, expect.any(Number), [`const historyMarker = "hm"; historyMarker`, "'hm'"]],
+    ]);
     const line = (tail.content.history as [number, number, unknown][])[0][1];
     const range = await k.client.request("shell", "history_request", {
       hist_access_type: "range",
@@ -118,7 +146,12 @@ describe("kernel over zeromq", () => {
       output: false,
     });
     expect(range.content.history).toEqual([[1, line, `const historyMarker = "hm"; historyMarker`]]);
-    const search = await k.client.request("shell", "history_request", { hist_access_type: "search", pattern: "*historyMarker*", raw: true, output: false });
+    const search = await k.client.request("shell", "history_request", {
+      hist_access_type: "search",
+      pattern: "*historyMarker*",
+      raw: true,
+      output: false,
+    });
     expect((search.content.history as unknown[]).length).toBe(1);
   });
 
@@ -135,14 +168,22 @@ describe("kernel over zeromq", () => {
       comm_id: "c-1",
       data: { opened: { x: 1 } },
     });
-    const msg = await k.client.notify("shell", k.client.message("comm_msg", { comm_id: "c-1", data: { n: 5 } }));
+    const msg = await k.client.notify(
+      "shell",
+      k.client.message("comm_msg", { comm_id: "c-1", data: { n: 5 } }),
+    );
     expect(msg.find((m) => m.header.msg_type === "comm_msg")?.content.data).toEqual({ echo: { n: 5 } });
     const info = await k.client.request("shell", "comm_info_request", { target_name: "echo" });
     expect(info.content.comms).toEqual({ "c-1": { target_name: "echo" } });
-    const closed = await k.client.notify("shell", k.client.message("comm_close", { comm_id: "c-1", data: {} }));
+    const closed = await k.client.notify(
+      "shell",
+      k.client.message("comm_close", { comm_id: "c-1", data: {} }),
+    );
     expect(closed.find((m) => m.header.msg_type === "stream")?.content.text).toBe("closed\n");
 
-    const fromKernel = await k.client.execute(`const kc = comms.open("kernel-side", { hello: true }); kc.send("ping");`);
+    const fromKernel = await k.client.execute(
+      `const kc = comms.open("kernel-side", { hello: true }); kc.send("ping");`,
+    );
     const openMsg = fromKernel.messages.find((m) => m.header.msg_type === "comm_open")!;
     expect(openMsg.content).toMatchObject({ target_name: "kernel-side", data: { hello: true } });
     expect(fromKernel.messages.find((m) => m.header.msg_type === "comm_msg")?.content.data).toBe("ping");
@@ -150,12 +191,15 @@ describe("kernel over zeromq", () => {
 
   it("stdin: await input() and the synchronous prompt()", async () => {
     const prompts: string[] = [];
-    const run = await k.client.execute(`const name = await input("name? "); const age = prompt("age?"); name + ":" + age`, {
-      onInput: (prompt) => {
-        prompts.push(prompt);
-        return prompt.startsWith("name") ? "Ada" : "36";
+    const run = await k.client.execute(
+      `const name = await input("name? "); const age = prompt("age?"); name + ":" + age`,
+      {
+        onInput: (prompt) => {
+          prompts.push(prompt);
+          return prompt.startsWith("name") ? "Ada" : "36";
+        },
       },
-    });
+    );
     expect(prompts).toEqual(["name? ", "age?"]);
     expect(textOf(run)).toBe("'Ada:36'");
   });
@@ -190,14 +234,19 @@ describe("kernel over zeromq", () => {
        Promise.reject(new Error("nobody caught me"));
        await new Promise((r) => setTimeout(r, 30));`,
     );
-    const stderr = run.outputs.filter((m) => m.content.name === "stderr").map((m) => m.content.text).join("");
+    const stderr = run.outputs
+      .filter((m) => m.content.name === "stderr")
+      .map((m) => m.content.text)
+      .join("");
     expect(stderr).toContain("thrown in a timer");
     expect(stderr).toContain("nobody caught me");
     expect(textOf(await k.client.execute("2 + 2"))).toBe("4");
   });
 
   it("a million lines of stdout arrive complete in few messages, and the kernel stays responsive", async () => {
-    const run = await k.client.execute(`for (let i = 0; i < 1_000_000; i++) console.log(i);`, { timeoutMs: 60_000 });
+    const run = await k.client.execute(`for (let i = 0; i < 1_000_000; i++) console.log(i);`, {
+      timeoutMs: 60_000,
+    });
     const streams = run.outputs.filter((m) => m.header.msg_type === "stream");
     const text = streams.map((m) => m.content.text).join("");
     expect(text.length).toBe(6_888_890);
@@ -211,7 +260,9 @@ describe("kernel over zeromq", () => {
     const count = first.reply.content.execution_count;
     const second = await k.client.execute(`await new Promise((r) => setTimeout(r, 150)); "second"`);
     expect(textOf(first)).toBe("'first'");
-    expect(textOf(second)).toBe(`[output from In [${count}], which had already finished]\nfrom the past\n'second'`);
+    expect(textOf(second)).toBe(
+      `[output from In [${count}], which had already finished]\nfrom the past\n'second'`,
+    );
   });
 
   it("answers an unknown request type with an error reply and carries on", async () => {
@@ -223,12 +274,20 @@ describe("kernel over zeromq", () => {
 });
 
 describe("kernel lifecycle", () => {
-  it("type errors come back as an error message (type checking on)", async () => {
+  it("with type checking on: type errors are error messages, and the cell globals type-check", async () => {
     const k = await startKernel();
     try {
       const run = await k.client.execute(`const n: number = "text";`, { timeoutMs: 30_000 });
       expect(run.reply.content.status).toBe("error");
       expect(run.outputs.some((m) => m.header.msg_type === "error")).toBe(true);
+      const globals = await k.client.execute(
+        `const h: DisplayHandle = display(1, { id: "x" }); clearOutput({ wait: true });
+         const answer: string | null = prompt("age?", "9"); const c: Comm = comms.open("t"); c.close(); answer`,
+        { onInput: () => "", timeoutMs: 30_000 },
+      );
+      expect(globals.reply.content.status).toBe("ok");
+      const result = globals.outputs.find((m) => m.header.msg_type === "execute_result");
+      expect(result?.content.data).toEqual({ "text/plain": "'9'" });
     } finally {
       await k.stop();
     }
@@ -236,7 +295,12 @@ describe("kernel lifecycle", () => {
 
   it("shutdown_request on shell replies and the process exits with code 0", async () => {
     const k = await startKernel({ args: ["--no-check"] });
-    const reply = await k.client.request("shell", "shutdown_request", { restart: false }, { timeoutMs: 5000 });
+    const reply = await k.client.request(
+      "shell",
+      "shutdown_request",
+      { restart: false },
+      { timeoutMs: 5000 },
+    );
     expect(reply.content).toEqual({ status: "ok", restart: false });
     expect(await k.exited).toBe(0);
     k.client.close();
@@ -246,7 +310,12 @@ describe("kernel lifecycle", () => {
     const k = await startKernel({ args: ["--no-check"] });
     await k.client.submit(`while (true) {}`);
     await sleep(300);
-    const reply = await k.client.request("control", "shutdown_request", { restart: true }, { timeoutMs: 8000 });
+    const reply = await k.client.request(
+      "control",
+      "shutdown_request",
+      { restart: true },
+      { timeoutMs: 8000 },
+    );
     expect(reply.content).toMatchObject({ status: "ok", restart: true });
     const code = await Promise.race([k.exited, sleep(8000).then(() => "still running")]);
     expect(code).not.toBe("still running");
@@ -264,10 +333,14 @@ describe("kernel lifecycle", () => {
 
   it("a bad connection file is a clear error, not a hang", async () => {
     const { spawnSync } = await import("node:child_process");
-    const r = spawnSync(process.execPath, ["dist/kernel/cli.js", "kernel", "--connection-file", "/nonexistent.json"], {
-      encoding: "utf8",
-      timeout: 10_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["dist/kernel/cli.js", "kernel", "--connection-file", "/nonexistent.json"],
+      {
+        encoding: "utf8",
+        timeout: 10_000,
+      },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("cannot read connection file /nonexistent.json");
   });

@@ -25,7 +25,10 @@ describe("a flood of bad messages", () => {
 
   /** A message that would run `touched++` (or shut down) if the kernel accepted it. */
   function forged(i: number): Buffer[] {
-    const request = i % 7 === 0 ? attacker.message("shutdown_request", { restart: false }) : attacker.executeRequest("globalThis.touched++");
+    const request =
+      i % 7 === 0
+        ? attacker.message("shutdown_request", { restart: false })
+        : attacker.executeRequest("globalThis.touched++");
     const good = encode(request, createSigner(k.info.key));
     const parts = serialize(request);
     const at = good.findIndex((f) => f.toString() === DELIMITER);
@@ -35,7 +38,11 @@ describe("a flood of bad messages", () => {
       case 1: // signed with another key
         return encode(request, createSigner("another key"));
       case 2: // random signature
-        return [Buffer.from(DELIMITER), Buffer.from(randomBytes(32).toString("hex")), ...parts.map((p) => Buffer.from(p))];
+        return [
+          Buffer.from(DELIMITER),
+          Buffer.from(randomBytes(32).toString("hex")),
+          ...parts.map((p) => Buffer.from(p)),
+        ];
       case 3: // truncated
         return good.slice(0, at + 1 + (i % 5));
       case 4: // no delimiter
@@ -50,7 +57,11 @@ describe("a flood of bad messages", () => {
   }
 
   function signedParts(parts: string[]): Buffer[] {
-    return [Buffer.from(DELIMITER), Buffer.from(createSigner(k.info.key).sign(parts)), ...parts.map((p) => Buffer.from(p))];
+    return [
+      Buffer.from(DELIMITER),
+      Buffer.from(createSigner(k.info.key).sign(parts)),
+      ...parts.map((p) => Buffer.from(p)),
+    ];
   }
 
   it("keeps answering and executes nothing unsigned", async () => {
@@ -58,9 +69,18 @@ describe("a flood of bad messages", () => {
     const started = Date.now();
     for (let i = 0; i < COUNT; i++) await attacker.sendFrames(channels[i % 3], forged(i));
     // One oversized message (over the kernel's 64 MiB limit), dropped before parsing.
-    await attacker.sendFrames("shell", [Buffer.from(DELIMITER), Buffer.from("0"), Buffer.alloc(65 * 1024 * 1024, 0x7b)]);
+    await attacker.sendFrames("shell", [
+      Buffer.from(DELIMITER),
+      Buffer.from("0"),
+      Buffer.alloc(65 * 1024 * 1024, 0x7b),
+    ]);
     // Correctly signed requests with bad content get error replies, never a crash.
-    const odd = await attacker.request("shell", "execute_request", { code: { not: "a string" } }, { timeoutMs: 10_000 });
+    const odd = await attacker.request(
+      "shell",
+      "execute_request",
+      { code: { not: "a string" } },
+      { timeoutMs: 10_000 },
+    );
     expect(odd.content.status).toBe("error");
 
     const info = await k.client.request("control", "kernel_info_request", {}, { timeoutMs: 10_000 });

@@ -22,7 +22,9 @@ describe("execute_request", () => {
 
   it("sends a value as execute_result with its full MIME bundle", async () => {
     const h = new Harness();
-    const a = await h.execute(`={ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>x</b>", "text/plain": "x" }) }`);
+    const a = await h.execute(
+      `={ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>x</b>", "text/plain": "x" }) }`,
+    );
     const result = a.iopub.find((m) => m.header.msg_type === "execute_result");
     expect(result?.content).toEqual({
       execution_count: 1,
@@ -70,7 +72,10 @@ describe("execute_request", () => {
 
   it("stop_on_error aborts the execute_requests queued behind a failed cell, and only those", async () => {
     const h = new Harness();
-    const failing = h.send("execute_request", { code: `await sleep(10); throw new Error("x")`, stop_on_error: true });
+    const failing = h.send("execute_request", {
+      code: `await sleep(10); throw new Error("x")`,
+      stop_on_error: true,
+    });
     const queued = h.send("execute_request", { code: `=1` });
     const info = h.send("kernel_info_request", {});
     // Arrived but still in the port when the cell fails: drained and aborted too.
@@ -137,8 +142,12 @@ describe("display API", () => {
       await d.update("c");
       await d.clear();
       clearOutput({ wait: true });`);
-    const shown = a.iopub.filter((m) => m.header.msg_type !== "status" && m.header.msg_type !== "execute_input");
-    expect(shown.map((m) => [m.header.msg_type, (m.content.data as Record<string, unknown>)?.["text/plain"]])).toEqual([
+    const shown = a.iopub.filter(
+      (m) => m.header.msg_type !== "status" && m.header.msg_type !== "execute_input",
+    );
+    expect(
+      shown.map((m) => [m.header.msg_type, (m.content.data as Record<string, unknown>)?.["text/plain"]]),
+    ).toEqual([
       ["display_data", "'a'"],
       ["update_display_data", "'b'"],
       ["update_display_data", "'c'"],
@@ -181,7 +190,12 @@ describe("introspection", () => {
   it("inspect_request passes code, cursor and detail level", async () => {
     const h = new Harness();
     const a = await h.request("inspect_request", { code: "Math.max", cursor_pos: 3, detail_level: 1 });
-    expect(a.reply?.content).toEqual({ status: "ok", found: true, data: { "text/plain": "Math.max@3/1" }, metadata: {} });
+    expect(a.reply?.content).toEqual({
+      status: "ok",
+      found: true,
+      data: { "text/plain": "Math.max@3/1" },
+      metadata: {},
+    });
   });
 
   it.each([
@@ -207,7 +221,12 @@ describe("history_request", () => {
     await h.execute(`print("x")`);
     await h.execute(`=3`);
     await h.execute(`=4`, { store_history: false });
-    const tail = await h.request("history_request", { hist_access_type: "tail", n: 2, output: true, raw: true });
+    const tail = await h.request("history_request", {
+      hist_access_type: "tail",
+      n: 2,
+      output: true,
+      raw: true,
+    });
     expect(tail.reply?.content).toEqual({
       status: "ok",
       history: [
@@ -215,7 +234,12 @@ describe("history_request", () => {
         [1, 3, [`=3`, "3"]],
       ],
     });
-    const range = await h.request("history_request", { hist_access_type: "range", session: 0, start: 1, stop: 3 });
+    const range = await h.request("history_request", {
+      hist_access_type: "range",
+      session: 0,
+      start: 1,
+      stop: 3,
+    });
     expect(range.reply?.content.history).toEqual([
       [1, 1, "=1"],
       [1, 2, `print("x")`],
@@ -275,7 +299,10 @@ describe("comms", () => {
     expect(open?.metadata).toEqual({ version: "1" });
     const g = globalThis as unknown as { __got: unknown[]; __commId: string };
     expect(open?.content.comm_id).toBe(g.__commId);
-    expect(a.iopub.find((m) => m.header.msg_type === "comm_msg")?.content).toEqual({ comm_id: g.__commId, data: "ping" });
+    expect(a.iopub.find((m) => m.header.msg_type === "comm_msg")?.content).toEqual({
+      comm_id: g.__commId,
+      data: "ping",
+    });
     await h.request("comm_msg", { comm_id: g.__commId, data: { pong: true } });
     expect(g.__got).toEqual([{ pong: true }]);
   });
@@ -283,7 +310,10 @@ describe("comms", () => {
   it("comm_open for an unknown target is answered with comm_close", async () => {
     const h = new Harness();
     const a = await h.request("comm_open", { comm_id: "zz", target_name: "nobody", data: {} });
-    expect(a.iopub.find((m) => m.header.msg_type === "comm_close")?.content).toEqual({ comm_id: "zz", data: {} });
+    expect(a.iopub.find((m) => m.header.msg_type === "comm_close")?.content).toEqual({
+      comm_id: "zz",
+      data: {},
+    });
   });
 
   it("a throwing comm handler is shown on stderr and the kernel goes on", async () => {
@@ -381,7 +411,15 @@ describe("late output", () => {
     await sleep(30);
     expect(h.iopub().length).toBe(first.iopub.length);
     const second = await h.execute(`print("own")`);
-    expect(second.types).toEqual(["status", "execute_input", "stream", "stream", "display_data", "stream", "status"]);
+    expect(second.types).toEqual([
+      "status",
+      "execute_input",
+      "stream",
+      "stream",
+      "display_data",
+      "stream",
+      "status",
+    ]);
     expect(streamText(second)).toBe("[output from In [1], which had already finished]\nlate\nown\n");
   });
 

@@ -73,8 +73,16 @@ describe("frames", () => {
   const cases: [string, () => Buffer[], string][] = [
     ["no delimiter", () => good().filter((f) => f.toString() !== DELIMITER), "delimiter"],
     ["truncated after the delimiter", () => good().slice(0, 5), "truncated"],
-    ["a wrong signature", () => good().map((f, i) => (i === 3 ? Buffer.from("0".repeat(64)) : f)), "bad signature"],
-    ["a changed content frame", () => good().map((f, i) => (i === 7 ? Buffer.from('{"code":"evil"}') : f)), "bad signature"],
+    [
+      "a wrong signature",
+      () => good().map((f, i) => (i === 3 ? Buffer.from("0".repeat(64)) : f)),
+      "bad signature",
+    ],
+    [
+      "a changed content frame",
+      () => good().map((f, i) => (i === 7 ? Buffer.from('{"code":"evil"}') : f)),
+      "bad signature",
+    ],
     ["no signature (unsigned)", () => good().map((f, i) => (i === 3 ? Buffer.alloc(0) : f)), "bad signature"],
     ["an empty message", () => [], "delimiter"],
   ];
@@ -89,7 +97,11 @@ describe("frames", () => {
     ["a header without msg_type", ['{"msg_id":"x"}', "{}", "{}", "{}"], "header"],
     ["content that is an array", ['{"msg_id":"x","msg_type":"y"}', "{}", "{}", "[]"], "JSON objects"],
   ])("drops a correctly signed message with %s", (_name, parts, reason) => {
-    const frames = [Buffer.from(DELIMITER), Buffer.from(signer.sign(parts)), ...parts.map((p) => Buffer.from(p))];
+    const frames = [
+      Buffer.from(DELIMITER),
+      Buffer.from(signer.sign(parts)),
+      ...parts.map((p) => Buffer.from(p)),
+    ];
     const d = decode(frames, signer);
     expect(d.ok).toBe(false);
     if (!d.ok) expect(d.reason).toContain(reason);
@@ -103,7 +115,12 @@ describe("frames", () => {
 
   it("a reply answers its request: parent_header, identities, reply type", () => {
     const request = sample();
-    const reply = newMessage({ msgType: replyType("execute_request"), session: "k", content: {}, parent: request });
+    const reply = newMessage({
+      msgType: replyType("execute_request"),
+      session: "k",
+      content: {},
+      parent: request,
+    });
     expect(reply.header.msg_type).toBe("execute_reply");
     expect(reply.parent_header).toEqual(request.header);
     expect(reply.identities).toEqual(request.identities);
@@ -133,7 +150,9 @@ describe("connection files", () => {
 
   it("gives endpoints for tcp and ipc", () => {
     expect(endpoint(parseConnectionInfo(base), "iopub")).toBe("tcp://127.0.0.1:4");
-    expect(endpoint(parseConnectionInfo({ ...base, transport: "ipc", ip: "/tmp/k" }), "hb")).toBe("ipc:///tmp/k-5");
+    expect(endpoint(parseConnectionInfo({ ...base, transport: "ipc", ip: "/tmp/k" }), "hb")).toBe(
+      "ipc:///tmp/k-5",
+    );
   });
 
   it.each([

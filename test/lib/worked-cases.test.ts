@@ -42,6 +42,18 @@ describe("f(x,y) = 3x²y and g(x,y) = 2x + y⁸ stacked", () => {
         expect(J.labels).toEqual({ kind: "jacobian", rows: ["f", "g"], cols: ["x", "y"], title: "∂f/∂x" });
       }
     });
+  it('mode "auto" keeps the reverse pass for wide Jacobians (f runs once) and switches to forward for tall ones', () => {
+    let calls = 0;
+    const wide = (v: Tensor) => (calls++, v.square().sum(0, true));
+    const Jw = jacobian(wide, tensor([1, 2, 3]));
+    expect(calls).toBe(1);
+    expect(Jw.toArray()).toEqual([[2, 4, 6]]);
+    calls = 0;
+    const tall = (v: Tensor) => (calls++, stack([v.index(0), v.index(0).mul(2), v.index(0).square()]));
+    const Jt = jacobian(tall, tensor([3]));
+    expect(calls).toBe(2);
+    expect(Jt.toArray()).toEqual([[1], [2], [6]]);
+  });
   it("default labels are f_i and x_j", () => {
     const J = jacobian(F, tensor([1, 1]));
     expect(J.labels?.rows).toEqual(["f_1", "f_2"]);

@@ -60,6 +60,12 @@ describe("markdown with math", () => {
     expect(typeset(html)).toEqual(["\\alpha"]);
   });
 
+  it("math in a raw HTML attribute stays TeX source; the element's text is typeset", async () => {
+    const html = await render('<span title="$x$">see $y$</span>');
+    expect(html).toContain('<span title="$x$">see ');
+    expect(typeset(html)).toEqual(["y"]);
+  });
+
   it("macros defined in one cell work in the next, like MathJax in Jupyter", async () => {
     const tex = await createTexRenderer();
     const ctx = { tex, highlight, cleanHtml: (h: string) => h, slugs: new Set<string>() };
@@ -67,6 +73,18 @@ describe("markdown with math", () => {
     const html = renderMarkdown(md, "$\\Jac_f$", ctx);
     expect(tex.problems).toEqual([]);
     expect(html).toContain("mathbf");
+  });
+
+  it("a repeated formula is typeset once, yet a redefined macro takes effect", async () => {
+    const tex = await createTexRenderer();
+    const ctx = { tex, highlight, cleanHtml: (h: string) => h, slugs: new Set<string>() };
+    const html = renderMarkdown(
+      md,
+      "$\\newcommand{\\vv}{1}$ $\\vv$ $\\vv$ $\\renewcommand{\\vv}{2}$ $\\vv$",
+      ctx,
+    );
+    const shown = [...html.matchAll(/<span class="mord">(\d)<\/span>/g)].map((m) => m[1]);
+    expect(shown).toEqual(["1", "1", "2"]);
   });
 
   it("bad TeX is shown as source and reported, never thrown", async () => {

@@ -122,6 +122,6 @@ export async function checkPageWithoutScripts(b: BrowserSession, file: string, n
   const statics = b.page.locator(".plotly-static svg");
   for (let i = 0; i < (await statics.count()); i++) expect(await statics.nth(i).isVisible()).toBe(true);
   expect(await b.page.locator(".plotly-live").count()).toBe(0);
-  await b.screenshot(`${name}-no-js`, { fullPage: true });
+  await b.screenshot(`${name}-no-js`, { fullPage: false }); // the first screen: full pages take seconds
   expect(b.networkRequests().filter((u) => !u.startsWith("file:"))).toEqual([]);
 }

@@ -143,12 +143,27 @@ export function outputProblems(nb: NotebookJson): string[] {
   return problems;
 }
 
+/**
+ * Outputs with consecutive stream outputs of the same name joined, as a frontend shows them (gradlab's
+ * runner joins them when it writes the notebook; nbclient keeps one output per stream message).
+ */
+export function coalesced(outputs: readonly Output[]): Output[] {
+  const out: Output[] = [];
+  for (const o of outputs) {
+    const prev = out[out.length - 1];
+    if (o.output_type === "stream" && prev?.output_type === "stream" && prev.name === o.name)
+      out[out.length - 1] = { ...prev, text: joined(prev.text) + joined(o.text) };
+    else out.push(o);
+  }
+  return out;
+}
+
 /** Per code cell: each output's kind ("stream:stdout", "display_data:text/html,text/plain", …). */
 export function outputShapes(nb: NotebookJson): string[][] {
   return nb.cells
     .filter((c) => c.cell_type === "code")
     .map((c) =>
-      (c.outputs ?? []).map((o) =>
+      coalesced(c.outputs ?? []).map((o) =>
         o.output_type === "stream"
           ? `stream:${o.name}`
           : `${o.output_type}:${Object.keys(o.data ?? {})

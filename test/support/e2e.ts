@@ -26,7 +26,9 @@ export function e2eRequired(): boolean {
 export function requireTool(name: string, available: boolean): boolean {
   if (available) return true;
   if (e2eRequired())
-    throw new Error(`${name} is required (GRADLAB_E2E=required) but not available: install it (see README.md)`);
+    throw new Error(
+      `${name} is required (GRADLAB_E2E=required) but not available: install it (see README.md)`,
+    );
   console.warn(`[skipped] ${name} is not available: the tests that need it are skipped`);
   return false;
 }

@@ -83,7 +83,9 @@ export async function startKernel(options: StartOptions = {}): Promise<RunningKe
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
-        await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: 5000 }).catch(() => {});
+        await client
+          .request("control", "shutdown_request", { restart: false }, { timeoutMs: 5000 })
+          .catch(() => {});
         const gone = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
         if (!gone) child.kill("SIGKILL");
         await exited;

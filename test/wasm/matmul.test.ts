@@ -212,6 +212,9 @@ describe("work split", () => {
   it("sends tiny products to the plain path and large ones to wasm (unless GRADLAB_WASM says otherwise)", () => {
     expect(wasmMatmulPays(1, 3, 2, 1)).toBe(WASM_MODE === "force");
     expect(wasmMatmulPays(1, 64, 64, 64)).toBe(WASM_MODE !== "off");
+    // matrix times vector: memory-bound, the plain loop is as fast
+    expect(wasmMatmulPays(1, 500, 500, 1)).toBe(WASM_MODE === "force");
+    expect(wasmMatmulPays(1, 1, 500, 500)).toBe(WASM_MODE === "force");
   });
 });
 
