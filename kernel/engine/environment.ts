@@ -93,8 +93,10 @@ export function createEnvironment(ts: TypeScript, dir: string, id: string): Envi
   const textOf = (segment: Segment): string => {
     if (segment.text === undefined) {
       const header: string[] = [];
-      for (const [spec, alias] of segment.namespaces) header.push(`import * as ${alias} from ${JSON.stringify(spec)};`);
-      for (const [spec, alias] of segment.defaults) header.push(`import ${alias} from ${JSON.stringify(spec)};`);
+      for (const [spec, alias] of segment.namespaces)
+        header.push(`import * as ${alias} from ${JSON.stringify(spec)};`);
+      for (const [spec, alias] of segment.defaults)
+        header.push(`import ${alias} from ${JSON.stringify(spec)};`);
       segment.text = `${header.join("\n")}\n${segment.chunks.join("\n")}\nexport {};\n`;
     }
     return segment.text;
@@ -151,7 +153,10 @@ export function createEnvironment(ts: TypeScript, dir: string, id: string): Envi
 /** Statements of the suffix that link a cell to the environment: types only, never run. */
 export function isEnvironmentLink(ts: TypeScript, st: TS.Node): boolean {
   if (ts.isImportDeclaration(st)) {
-    return ts.isStringLiteral(st.moduleSpecifier) && /^\.\/__gradlab_[0-9a-f]+_env\d+__$/.test(st.moduleSpecifier.text);
+    return (
+      ts.isStringLiteral(st.moduleSpecifier) &&
+      /^\.\/__gradlab_[0-9a-f]+_env\d+__$/.test(st.moduleSpecifier.text)
+    );
   }
   if (ts.isImportEqualsDeclaration(st)) {
     let left: TS.Node = st.moduleReference;

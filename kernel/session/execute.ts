@@ -99,40 +99,43 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
 }
 
 async function run(ctx: RequestContext, deps: ExecuteDeps, code: string): Promise<CellOutcome> {
-  let engine: Engine;
+  const signal = ctx.abort.signal;
+  let engine: Engine | undefined;
   try {
-    engine = await deps.engine();
+    // The first cell may wait for the engine to load; an interrupt meanwhile means the cell never runs.
+    engine = await untilAborted(deps.engine(), signal);
   } catch (e) {
     const error = errorContent(e);
-    return {
-      ok: false,
-      error: { ...error, evalue: `the TypeScript engine could not be loaded: ${error.evalue}` },
-    };
+    return { ok: false, error: { ...error, evalue: `the TypeScript engine could not be loaded: ${error.evalue}` } };
   }
+  if (!engine || signal.aborted) return { ok: false, error: interruptedError() };
+  const ready = engine;
   const noCheck = !deps.options.check || wantsNoCheck(code);
-  const signal = ctx.abort.signal;
   try {
     const outcome = await deps.runAs(ctx, () =>
-      untilAborted(engine.execute(code, { signal, noCheck }), signal),
+      untilAborted(ready.execute(code, { signal, noCheck, executionCount: ctx.executionCount }), signal),
     );
     // Let promise callbacks and immediates the cell started without awaiting print before `idle`.
     await new Promise((resolve) => setImmediate(resolve));
-    return outcome;
+    return outcome ?? { ok: false, error: interruptedError() };
   } catch (e) {
     return { ok: false, error: errorContent(e) };
   }
 }
 
-/** The session does not rely on the engine honouring the signal: an abort ends the wait either way. */
-function untilAborted(running: Promise<CellOutcome>, signal: AbortSignal): Promise<CellOutcome> {
-  if (signal.aborted) return Promise.resolve({ ok: false, error: interruptedError() });
+/**
+ * Resolves like `running`, or with undefined as soon as `signal` aborts: the session does not rely on the
+ * engine honouring the signal.
+ */
+function untilAborted<T>(running: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const onAbort = () => resolve({ ok: false, error: interruptedError() });
+    const onAbort = () => resolve(undefined);
     signal.addEventListener("abort", onAbort, { once: true });
     running.then(
-      (outcome) => {
+      (value) => {
         signal.removeEventListener("abort", onAbort);
-        resolve(outcome);
+        resolve(value);
       },
       (e: unknown) => {
         signal.removeEventListener("abort", onAbort);

@@ -35,6 +35,9 @@ async function interruptAfter(
     },
   });
   await started;
+  // Interrupt a cell that is running, as a user does (not in the microseconds while the engine enters or
+  // leaves its vm run, where Node's breakOnSigint briefly leaves SIGINT to its default action).
+  await new Promise((r) => setTimeout(r, 100));
   const t0 = Date.now();
   await interrupt();
   const run = await finished;

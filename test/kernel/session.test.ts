@@ -476,3 +476,20 @@ describe("other requests", () => {
     await h.session.idle();
   });
 });
+
+describe("interrupt while the engine loads", () => {
+  it("never runs a cell interrupted before the engine was ready", async () => {
+    let release!: () => void;
+    const loaded = new Promise<void>((r) => (release = r));
+    const h = new Harness();
+    const real = h.fakeEngine();
+    Object.assign(h.session.options, { engine: () => loaded.then(() => real) });
+    const run = h.send("execute_request", { code: `globalThis.__ran = true` });
+    await sleep(5);
+    h.session.interrupt();
+    release();
+    await h.session.idle();
+    expect(h.answer(run).reply?.content.ename).toBe("KeyboardInterrupt");
+    expect((globalThis as Record<string, unknown>).__ran).toBeUndefined();
+  });
+});

@@ -93,7 +93,12 @@ describe.runIf(run)("lecture 5 in Debian's classic Jupyter Notebook, run with Ce
 
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     // Only the local server: anything else is blocked (and recorded, so the test can say what it was).
@@ -162,7 +167,14 @@ describe.runIf(run)("lecture 5 in Debian's classic Jupyter Notebook, run with Ce
     const table = page.locator(".output_html table").filter({ hasText: "∂z₁" }).first();
     await expect.poll(() => table.isVisible()).toBe(true);
     const cells = await table.locator("td").allTextContents();
-    expect(cells.map((c) => c.trim())).toEqual(["0.0597", "−0.0447", "0.1193", "−0.1259", "0.0420", "0.1049"]);
+    expect(cells.map((c) => c.trim())).toEqual([
+      "0.0597",
+      "−0.0447",
+      "0.1193",
+      "−0.1259",
+      "0.0420",
+      "0.1049",
+    ]);
 
     // The heatmap (classic Notebook has no plotly renderer: it shows the bundle's static SVG).
     const heat = page.locator('svg[aria-label="∂z/∂x: how each hidden neuron responds to each input"]');
@@ -191,10 +203,14 @@ describe.runIf(run)("lecture 5 in Debian's classic Jupyter Notebook, run with Ce
 
     // MathJax shows a "Typesetting math" box while it works: wait for it to go before the picture.
     await page
-      .waitForFunction(() => {
-        const box = document.getElementById("MathJax_Message");
-        return !box || getComputedStyle(box).display === "none" || box.textContent === "";
-      }, undefined, { timeout: 10_000 })
+      .waitForFunction(
+        () => {
+          const box = document.getElementById("MathJax_Message");
+          return !box || getComputedStyle(box).display === "none" || box.textContent === "";
+        },
+        undefined,
+        { timeout: 10_000 },
+      )
       .catch(() => undefined);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator("#notebook-container").evaluate((el) => el.scrollIntoView());

@@ -92,7 +92,9 @@ function lectureFacts(name: string, nb: NotebookJson): void {
       expect(text).toMatch(/J_σ\(g\(x\)\) · J_g\(x\) = J_h\(x\)/);
       break;
     case "05": {
-      const html = outputs.map((o) => joined(o.data?.["text/html"] as string | string[] | undefined)).join("");
+      const html = outputs
+        .map((o) => joined(o.data?.["text/html"] as string | string[] | undefined))
+        .join("");
       expect(html.match(/data-gradlab-stepper/g)?.length ?? 0, "two steppers").toBeGreaterThanOrEqual(2);
       expect(mimes).toContain("image/svg+xml"); // the computation graph
       expect(mimes).toContain(plotly); // the heatmap of ∂z/∂x
@@ -120,25 +122,28 @@ describe("the lectures, executed by gradlab's runner", () => {
   });
 });
 
-describe.runIf(withNbclient)("the lectures, executed by Debian's nbclient through the gradlab kernelspec", () => {
-  it("every notebook ran without errors", () => {
-    expect(nbclient!.stderr).not.toMatch(/Traceback|CellExecutionError/);
-    expect(nbclient!.status).toBe(0);
-    expect(nbclient!.stdout.match(/^executed /gm)?.length).toBe(names.length);
-  });
+describe.runIf(withNbclient)(
+  "the lectures, executed by Debian's nbclient through the gradlab kernelspec",
+  () => {
+    it("every notebook ran without errors", () => {
+      expect(nbclient!.stderr).not.toMatch(/Traceback|CellExecutionError/);
+      expect(nbclient!.status).toBe(0);
+      expect(nbclient!.stdout.match(/^executed /gm)?.length).toBe(names.length);
+    });
 
-  it.each(names)("%s: every code cell has its outputs, and they match the runner's", (name) => {
-    const nb = executed(nbclientDir, name);
-    const ours = executed(gradlabDir, name);
-    expect(outputProblems(nb)).toEqual([]);
-    lectureFacts(name, nb);
-    // Same kinds of output in every cell, and the same text: the notebooks are deterministic (seeded).
-    expect(outputShapes(nb)).toEqual(outputShapes(ours));
-    const texts = (n: NotebookJson) =>
-      n.cells.filter((c) => c.cell_type === "code").map((c) => coalesced(c.outputs ?? []).map(visibleText));
-    expect(texts(nb)).toEqual(texts(ours));
-  });
-});
+    it.each(names)("%s: every code cell has its outputs, and they match the runner's", (name) => {
+      const nb = executed(nbclientDir, name);
+      const ours = executed(gradlabDir, name);
+      expect(outputProblems(nb)).toEqual([]);
+      lectureFacts(name, nb);
+      // Same kinds of output in every cell, and the same text: the notebooks are deterministic (seeded).
+      expect(outputShapes(nb)).toEqual(outputShapes(ours));
+      const texts = (n: NotebookJson) =>
+        n.cells.filter((c) => c.cell_type === "code").map((c) => coalesced(c.outputs ?? []).map(visibleText));
+      expect(texts(nb)).toEqual(texts(ours));
+    });
+  },
+);
 
 describe.runIf(withChromium)("the exported lecture pages in Chromium", () => {
   let b: BrowserSession;
@@ -146,7 +151,10 @@ describe.runIf(withChromium)("the exported lecture pages in Chromium", () => {
   let exported: ReturnType<typeof spawnSync>;
   beforeAll(async () => {
     const copies = names.map((n) => join(gradlabDir, n));
-    exported = spawnSync(process.execPath, [CLI, "export", ...copies], { encoding: "utf8", timeout: 120_000 });
+    exported = spawnSync(process.execPath, [CLI, "export", ...copies], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     b = await openBrowser({ outputDir: "notebooks", allow: (u) => u.startsWith("file:") });
     off = await openBrowser({
       outputDir: "notebooks",

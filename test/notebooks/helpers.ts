@@ -120,7 +120,8 @@ export function readExecuted(file: string): NotebookJson {
   return JSON.parse(readFileSync(file, "utf8")) as NotebookJson;
 }
 
-export const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join("") : (s ?? ""));
+export const joined = (s: string | string[] | undefined): string =>
+  Array.isArray(s) ? s.join("") : (s ?? "");
 
 export function visibleText(o: Output): string {
   if (o.output_type === "stream") return joined(o.text);

@@ -50,7 +50,10 @@ describe("the lecture source format", () => {
       "<!-- prettier-ignore-end -->",
     ].join("\n");
     expect(parseLecture(src)).toEqual([
-      { kind: "markdown", source: "# Title\n\ntext with ```inline``` and a fence:\n```text\nnot a cell\n```" },
+      {
+        kind: "markdown",
+        source: "# Title\n\ntext with ```inline``` and a fence:\n```text\nnot a cell\n```",
+      },
       { kind: "markdown", source: "second" },
       { kind: "code", source: "const a = 1;\n\na" },
       { kind: "code", source: "" },
@@ -67,7 +70,10 @@ describe("the lecture source format", () => {
     expect(text.endsWith("}\n")).toBe(true);
     const nb = JSON.parse(text) as NotebookJson;
     expect(Object.keys(nb)).toEqual(["cells", "metadata", "nbformat", "nbformat_minor"]);
-    expect(nb.cells.map((c) => c.source)).toEqual([["# A\n", "\n", "b"], ["x\n", "y"]]);
+    expect(nb.cells.map((c) => c.source)).toEqual([
+      ["# A\n", "\n", "b"],
+      ["x\n", "y"],
+    ]);
     expect(text).toContain('\n "cells": [\n  {\n');
   });
 });
