@@ -36,7 +36,7 @@ const chunkName = (n: number) => `__gradlab_c${n}`;
  */
 const variableType = (name: string) => `__gradlab_type_${name}`;
 /** A segment takes new chunks until its text is this long. */
-const SEGMENT_CHARS = 16_000;
+const SEGMENT_CHARS = 4_000;
 
 interface Entry extends DeclaredName {
   chunk: number;

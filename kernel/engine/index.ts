@@ -212,15 +212,26 @@ export function createEngine(options: EngineOptions): Engine {
 
   const isComplete = async (code: string): Promise<Completeness> => completeness(await loadTs(), code);
 
-  /** Load TypeScript and build the first program (lib files parsed) while the user is still typing. */
+  /**
+   * Load TypeScript and, with checking on, build the first program and language service (all lib files
+   * parsed) while the user is still typing. Without checking, transpile a cell once (JIT warm-up).
+   */
   const warm = () => {
     setImmediate(() => {
       loadTs()
         .then((ts) => {
-          if (!options.check) return;
+          if (!options.check) {
+            transpileCell(
+              ts,
+              { code: "const x = 1; x", fileName: "warm.ts", known: new Set() },
+              compilerOptionsForRun(ts),
+            );
+            return;
+          }
           const c = getChecker(ts);
-          const program = c.setCell("", { names: new Map(), exported: new Set() });
-          c.diagnostics(program, 0);
+          const empty = { names: new Map(), exported: new Set<string>() };
+          c.diagnostics(c.setCell("", empty), 0);
+          c.serviceFor("", empty).getProgram();
         })
         .catch(() => undefined);
     });

@@ -4,7 +4,8 @@
  * private-use placeholder, and is put back as tokens: typeset where it is text, restored as source where
  * it landed in code or an attribute.
  */
-import MarkdownIt from "markdown-it";
+import { createRequire } from "node:module";
+import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import type { MimeBundle } from "./nbformat.js";
 import type { Highlighter } from "./highlight.js";
@@ -26,9 +27,14 @@ export interface MarkdownContext {
 
 const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
-/** A markdown-it instance configured like Jupyter's renderer. One per page. */
+/**
+ * A markdown-it instance configured like Jupyter's renderer. One per page. markdown-it is required as
+ * CommonJS (its one-file build): its ES-module build is some 70 files, and loading them costs more
+ * than the rest of a small export (about 120 ms against 40 ms here).
+ */
 export function createMarkdownIt(highlight: Highlighter): MarkdownIt {
-  const md = new MarkdownIt({
+  const MarkdownItClass = createRequire(import.meta.url)("markdown-it") as typeof MarkdownIt;
+  const md = new MarkdownItClass({
     html: true,
     linkify: false,
     typographer: false,

@@ -11,13 +11,17 @@
  * op the user wrote. Reshapes that regroup values (flatten, [6] → [2, 3]) stay as nodes.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { add } from "../tensor/ops.js";
 import { withGradMode } from "./state.js";
 
 /** One tensor of the graph: a leaf (an input, a parameter, a constant) or the output of one primitive op. */
 export interface TraceNode {
   /** Index in `Trace.nodes`. Nodes are in topological order: every input comes before the ops using it. */
   readonly id: number;
-  /** The primitive's name ("matmul", "tanh", …), or "leaf" for a tensor that no recorded op produced. */
+  /**
+   * The primitive's name ("matmul", "tanh", …), the composite's ("sigmoid", "crossEntropy") when its
+   * primitives are grouped into one node, or "leaf" for a tensor that no recorded op produced.
+   */
   readonly op: string;
   /** The user's name for the tensor (`tensor(…, { name })` or `.named()`), if any. */
   readonly name?: string;
@@ -33,6 +37,8 @@ export interface TraceNode {
   readonly inputs: readonly number[];
   /** The op's non-tensor arguments (axis, keepdims, exponent, …), for labels. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /** For a composite op drawn as one node (sigmoid, softmax, …): its primitives, inputs first. */
+  readonly primitives?: readonly string[];
 }
 
 /** An input edge: tensor `from` is argument number `arg` of the op that produced `to`. */
@@ -208,16 +214,27 @@ export function isTrace(x: unknown): x is Trace {
 }
 
 export interface TraceOptions {
-  /** Keep every primitive, including the reshapes that ops insert (default false: merged away). */
+  /** Keep every primitive, including the reshapes that ops insert (default false: merged away). Implies `composites: "expand"`. */
   raw?: boolean;
+  /**
+   * "group" (default): a composite op (sigmoid, softmax, mean, crossEntropy, …) is one node whose local
+   * Jacobian is the composite's; "expand": one node per primitive inside it.
+   */
+  composites?: "group" | "expand";
 }
 
-/** One node of the trace and the taped tensor whose primitive computes it. */
+/** One node of the trace and the taped tensors that compute it. */
 interface Entry {
   /** The tensor shown (shape, values, name, grad): the op's output, or the reshape merged into it. */
   shown: Tensor;
-  /** The tensor whose tape node (primitive, inputs, params) computes this node; null for leaves. */
+  /** The taped tensor whose value this node is (the composite's result for a group); null for leaves. */
   op: Tensor | null;
+  /** A composite's primitives, inputs before uses, ending with `op`; undefined for one primitive. */
+  members?: readonly Tensor[];
+  /** The tensors the node's op takes: the primitive's inputs, or a composite's distinct outside inputs. */
+  inputs: readonly Tensor[];
+  /** The composite's name (outermost scope), for a group. */
+  composite?: string;
 }
 
 /** Every tensor behind `y`, inputs before the ops using them (iterative depth-first post-order). */
@@ -249,14 +266,91 @@ function onlyUnitDims(a: readonly number[], b: readonly number[]): boolean {
   return x.length === y.length && x.every((d, i) => d === y[i]);
 }
 
+/** A literal number inside a composite (the 0.5 of sigmoid): unnamed, untaped, one value. */
+const isLiteral = (t: Tensor): boolean =>
+  t.node === null && !t.requiresGrad && t.name === undefined && t.size === 1;
+
+/** One call of a composite op: its primitives (in `order`), its result, its outside inputs. */
+interface Group {
+  readonly name: string;
+  readonly members: Tensor[];
+  readonly exit: Tensor;
+  readonly inputs: Tensor[];
+}
+
+/**
+ * The composite calls behind `y`. Tape nodes carry the scope they were made in (primitive.ts), not which
+ * call: so the primitives of one call are found as a connected set of nodes sharing the outermost scope
+ * name, cut at user-named tensors. A set must have one result (the composite returns one tensor) and at
+ * least two primitives to become a node; otherwise its primitives stay as they are. Known limit: the same
+ * composite applied directly to its own unnamed result (sigmoid(sigmoid(x))) reads as one call.
+ */
+function compositeGroups(order: readonly Tensor[], y: Tensor): Map<Tensor, Group> {
+  const outer = (t: Tensor) => (t.node?.scope ? t.node.scope.split("/")[0] : null);
+  const parent = new Map<Tensor, Tensor>();
+  const find = (t: Tensor): Tensor => {
+    let r = t;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(t, r);
+    return r;
+  };
+  for (const t of order) if (outer(t) !== null) parent.set(t, t);
+  for (const t of order) {
+    const s = outer(t);
+    if (s === null) continue;
+    for (const i of t.node!.inputs) if (i.name === undefined && outer(i) === s) parent.set(find(i), find(t));
+  }
+  const sets = new Map<Tensor, Tensor[]>();
+  for (const t of order) if (parent.has(t)) sets.set(find(t), [...(sets.get(find(t)) ?? []), t]);
+  const consumers = new Map<Tensor, Tensor[]>();
+  for (const t of order)
+    for (const i of t.node?.inputs ?? []) consumers.set(i, [...(consumers.get(i) ?? []), t]);
+  const groupOf = new Map<Tensor, Group>();
+  for (const members of sets.values()) {
+    const inside = new Set(members);
+    const exits = members.filter(
+      (m) => m === y || m.name !== undefined || (consumers.get(m) ?? []).some((c) => !inside.has(c)),
+    );
+    if (exits.length !== 1 || members.length < 2) continue;
+    const inputs: Tensor[] = [];
+    for (const m of members)
+      for (const i of m.node!.inputs)
+        if (!inside.has(i) && !isLiteral(i) && !inputs.includes(i)) inputs.push(i);
+    const group = { name: outer(exits[0])!, members, exit: exits[0], inputs };
+    for (const m of members) groupOf.set(m, group);
+  }
+  return groupOf;
+}
+
 /** The trace's entries and, for every taped tensor, the entry it shows as. */
-function entriesOf(y: Tensor, raw: boolean): { entries: Entry[]; entryOf: Map<Tensor, number> } {
+function entriesOf(y: Tensor, options: TraceOptions): { entries: Entry[]; entryOf: Map<Tensor, number> } {
+  const raw = options.raw ?? false;
   const order = postOrder(y);
+  const groups =
+    raw || options.composites === "expand" ? new Map<Tensor, Group>() : compositeGroups(order, y);
   const consumers = new Map<Tensor, number>();
-  for (const t of order) for (const i of t.node?.inputs ?? []) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const users = new Map<Tensor, Set<Group | Tensor>>();
+  for (const t of order)
+    for (const i of t.node?.inputs ?? []) {
+      consumers.set(i, (consumers.get(i) ?? 0) + 1);
+      users.set(i, (users.get(i) ?? new Set()).add(groups.get(t) ?? t));
+    }
+  // A literal used only inside one composite call is part of it, not a node of its own.
+  const internal = (t: Tensor) => {
+    const u = users.get(t);
+    return isLiteral(t) && u !== undefined && u.size === 1 && !([...u][0] instanceof Tensor);
+  };
   const entries: Entry[] = [];
   const entryOf = new Map<Tensor, number>();
   for (const t of order) {
+    const group = groups.get(t);
+    if (group) {
+      if (t !== group.exit) continue;
+      entryOf.set(t, entries.length);
+      entries.push({ shown: t, op: t, members: group.members, inputs: group.inputs, composite: group.name });
+      continue;
+    }
+    if (t !== y && internal(t)) continue;
     const node = t.node;
     if (!raw && node?.prim.name === "reshape" && onlyUnitDims(node.inputs[0].shape, t.shape)) {
       const input = node.inputs[0];
@@ -277,7 +371,7 @@ function entriesOf(y: Tensor, raw: boolean): { entries: Entry[]; entryOf: Map<Te
       }
     }
     entryOf.set(t, entries.length);
-    entries.push({ shown: t, op: node ? t : null });
+    entries.push({ shown: t, op: node ? t : null, inputs: node?.inputs ?? [] });
   }
   return { entries, entryOf };
 }
@@ -298,22 +392,23 @@ function plainParams(params: unknown): Record<string, unknown> | undefined {
 
 function traceOf(y: Tensor, options: TraceOptions): { trace: Trace; entries: Entry[] } {
   if (!(y instanceof Tensor)) throw new TypeError(`trace: expected a tensor, got ${describe(y)}`);
-  const { entries, entryOf } = entriesOf(y, options.raw ?? false);
+  const { entries, entryOf } = entriesOf(y, options);
   const nodes: TraceNode[] = entries.map((e, id) => {
     const t = e.shown;
     const tape = e.op?.node;
-    const params = plainParams(tape?.params);
+    const params = e.composite === undefined ? plainParams(tape?.params) : undefined;
     return {
       id,
-      op: tape ? tape.prim.name : "leaf",
+      op: e.composite ?? (tape ? tape.prim.name : "leaf"),
       ...(t.name !== undefined ? { name: t.name } : {}),
       shape: [...t.shape],
       dtype: t.dtype,
       value: Array.from(t._data),
       ...(t.grad ? { grad: Array.from(t.grad._data) } : {}),
       requiresGrad: t.requiresGrad,
-      inputs: (tape?.inputs ?? []).map((i) => entryOf.get(i)!),
+      inputs: e.inputs.map((i) => entryOf.get(i)!),
       ...(params ? { params } : {}),
+      ...(e.members ? { primitives: e.members.map((m) => m.node!.prim.name) } : {}),
     };
   });
   const edges: TraceEdge[] = [];
@@ -339,20 +434,59 @@ export function trace(y: Tensor, options: TraceOptions = {}): Trace {
   return traceOf(y, options).trace;
 }
 
-/** Pulls cotangents back through the taped primitive behind each trace node. */
+/**
+ * The cotangent `ct` of an entry's result pulled back to its input number `arg` (null: zero). One
+ * primitive: its vjp rule. A composite: every primitive of the group in reverse order, summing the
+ * cotangents of tensors used twice, exactly as `backward()` does inside the composite; so the composite's
+ * product equals the product of its primitives' local Jacobians. `ct` may carry leading batch axes.
+ */
+function pullEntry(e: Entry, ct: Tensor, arg: number): Tensor | null {
+  const target = e.inputs[arg];
+  return withGradMode(false, () => {
+    if (!e.members) {
+      const { prim, inputs, params } = e.op!.node!;
+      return prim.vjp(
+        ct,
+        inputs,
+        e.op!,
+        params,
+        inputs.map((_, i) => i === arg),
+      )[arg];
+    }
+    const inside = new Set(e.members);
+    const cts = new Map<Tensor, Tensor>([[e.op!, ct]]);
+    for (let k = e.members.length - 1; k >= 0; k--) {
+      const m = e.members[k];
+      const g = cts.get(m);
+      if (!g) continue;
+      const { prim, inputs, params } = m.node!;
+      const wants = inputs.map((i) => inside.has(i) || i === target);
+      if (!wants.some(Boolean)) continue;
+      const gs = prim.vjp(g, inputs, m, params, wants);
+      inputs.forEach((input, i) => {
+        const gi = gs[i];
+        if (!wants[i] || !gi) return;
+        const sum = cts.get(input);
+        cts.set(input, sum ? add(sum, gi) : gi);
+      });
+    }
+    return cts.get(target) ?? null;
+  });
+}
+
+/** A cotangent tensor holding `values` in the dtype of `like`, shaped `shape`. */
+function cotangent(values: ArrayLike<number>, shape: readonly number[], like: Tensor): Tensor {
+  const data = like.dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
+  return new Tensor(data, shape, like.dtype);
+}
+
+/** Pulls cotangents back through the taped primitive(s) behind each trace node. */
 function tapeVjp(entries: readonly Entry[]): NodeVjp {
   return (node, upstream, arg) => {
-    const t = entries[node.id].op!;
-    const { prim, inputs, params } = t.node!;
-    const ct = new Tensor(
-      t.dtype === "float64" ? Float64Array.from(upstream) : Float32Array.from(upstream),
-      t.shape,
-      t.dtype,
-    );
-    const wants = inputs.map((_, i) => i === arg);
-    const g = withGradMode(false, () => prim.vjp(ct, inputs, t, params, wants))[arg];
+    const e = entries[node.id];
+    const g = pullEntry(e, cotangent(upstream, e.op!.shape, e.op!), arg);
     // A null cotangent is a symbolic zero.
-    return g ? g._data : new Float64Array(inputs[arg].size);
+    return g ? g._data : new Float64Array(e.inputs[arg].size);
   };
 }
 
@@ -362,18 +496,16 @@ function tapeVjp(entries: readonly Entry[]): NodeVjp {
  */
 function tapeJacobian(entries: readonly Entry[]): NodeJacobian {
   return (node, arg) => {
-    const t = entries[node.id].op!;
-    const { prim, inputs, params } = t.node!;
+    const e = entries[node.id];
+    const t = e.op!;
     const m = t.size;
-    const eye = t.dtype === "float64" ? new Float64Array(m * m) : new Float32Array(m * m);
+    const eye = new Float64Array(m * m);
     for (let i = 0; i < m; i++) eye[i * m + i] = 1;
-    const ct = new Tensor(eye, [m, ...t.shape], t.dtype);
-    const wants = inputs.map((_, i) => i === arg);
-    const g = withGradMode(false, () => prim.vjp(ct, inputs, t, params, wants))[arg];
-    const n = inputs[arg].size;
+    const g = pullEntry(e, cotangent(eye, [m, ...t.shape], t), arg);
+    const n = e.inputs[arg].size;
     if (g === null) return new Float64Array(m * n);
     if (g.size !== m * n)
-      throw new RangeError(`trace: ${prim.name}'s batched vjp gave ${g.size} values, expected ${m * n}`);
+      throw new RangeError(`trace: ${node.op}'s batched vjp gave ${g.size} values, expected ${m * n}`);
     return g._data;
   };
 }

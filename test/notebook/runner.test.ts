@@ -30,7 +30,7 @@ function notebook(cells: CellSpec[]): Notebook {
             ? { cell_type: "markdown", metadata: {}, source: c.md }
             : {
                 cell_type: "code",
-                metadata: { tags: c.tags },
+                metadata: { tags: c.tags ?? [], ...(c.timeout ? { gradlab: { timeout: c.timeout } } : {}) },
                 source: c.code,
                 outputs: [],
                 execution_count: null,
