@@ -6,11 +6,13 @@
  *   nbconvert: /usr/bin/python3 -m nbconvert --to html --stdout NB
  *
  * Notebooks: the executed lecture notebooks in out/ (from `npm start`) when present, else notebooks/, and
- * the exporter's fixtures. Prints the median wall time of N runs, the page size, and the speed-up.
+ * the exporter's fixtures. Prints the median wall time of N runs (BENCH_RUNS, default 7), the CPU time
+ * (GNU time, when installed: less moved by whatever else the machine runs), the page size, and the ratios.
  * Target (issue 7): gradlab ≥ 5× faster; a page with plots < 2.5 MB, without plots < 400 KB.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,25 +38,36 @@ function notebooks(): string[] {
 
 interface Measure {
   ms: number;
+  /** CPU time (user + system) of the process, from GNU time when present: less moved by other load. */
+  cpuMs?: number;
   bytes: number;
   ok: boolean;
   error?: string;
 }
 
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const timeFile = join(tmpdir(), `bench-export-${process.pid}.time`);
+
 function measure(cmd: string, args: string[]): Measure {
   const times: number[] = [];
+  const cpus: number[] = [];
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
+    const [c, a] = gnuTime ? [gnuTime, ["-f", "%U %S", "-o", timeFile, cmd, ...args]] : [cmd, args];
     const t = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { maxBuffer: 256 << 20, cwd: root });
+    const r = spawnSync(c, a, { maxBuffer: 256 << 20, cwd: root });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (r.status !== 0) {
       const lines = r.stderr.toString().trim().split("\n");
       return { ms: median(times), bytes: 0, ok: false, error: lines[lines.length - 1] };
     }
+    if (gnuTime) {
+      const [user, sys] = readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+      cpus.push((user + sys) * 1000);
+    }
     bytes = r.stdout.length;
   }
-  return { ms: median(times), bytes, ok: true };
+  return { ms: median(times), cpuMs: cpus.length ? median(cpus) : undefined, bytes, ok: true };
 }
 
 function median(xs: number[]): number {
@@ -73,20 +86,29 @@ function main(): void {
   if (!hasNbconvert)
     console.error("bench:export: Debian's nbconvert is not installed; showing gradlab alone");
   console.log(`export of each notebook as a fresh process, median of ${runs} runs\n`);
-  const rows: string[][] = [["notebook", "gradlab", "size", "nbconvert", "size", "speed-up"]];
+  const rows: string[][] = [
+    ["notebook", "gradlab", "cpu", "size", "nbconvert", "cpu", "size", "speed-up", "cpu ratio"],
+  ];
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  const ms = (m?: number) => (m === undefined ? "-" : `${m.toFixed(0)} ms`);
   for (const nb of notebooks()) {
     const g = measure(process.execPath, [cli, "export", nb, "--stdout", "-q"]);
     const n = hasNbconvert ? measure(python, ["-m", "nbconvert", "--to", "html", "--stdout", nb]) : undefined;
     const ratio = g.ok && n?.ok ? n.ms / g.ms : undefined;
+    const cpuRatio = g.ok && n?.ok && g.cpuMs && n.cpuMs ? n.cpuMs / g.cpuMs : undefined;
     if (ratio) ratios.push(ratio);
+    if (cpuRatio) cpuRatios.push(cpuRatio);
     rows.push([
       basename(nb),
-      g.ok ? `${g.ms.toFixed(0)} ms` : `failed: ${g.error}`,
+      g.ok ? ms(g.ms) : `failed: ${g.error}`,
+      g.ok ? ms(g.cpuMs) : "",
       g.ok ? kb(g.bytes) : "",
-      !n ? "-" : n.ok ? `${n.ms.toFixed(0)} ms` : `failed (${n.ms.toFixed(0)} ms): ${n.error?.slice(0, 60)}`,
+      !n ? "-" : n.ok ? ms(n.ms) : `failed (${n.ms.toFixed(0)} ms): ${n.error?.slice(0, 50)}`,
+      n?.ok ? ms(n.cpuMs) : "",
       n?.ok ? kb(n.bytes) : "",
       ratio ? `${ratio.toFixed(1)}×` : "-",
+      cpuRatio ? `${cpuRatio.toFixed(1)}×` : "-",
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -94,7 +116,11 @@ function main(): void {
     console.log(r.map((cell, c) => cell.padEnd(widths[c])).join("  "));
     if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
-  if (ratios.length) console.log(`\nmedian speed-up ${median(ratios).toFixed(1)}× (target ≥ 5×)`);
+  rmSync(timeFile, { force: true });
+  if (ratios.length) {
+    console.log(`\nmedian speed-up (wall) ${median(ratios).toFixed(1)}× (target ≥ 5×)`);
+    if (cpuRatios.length) console.log(`median CPU-time ratio ${median(cpuRatios).toFixed(1)}×`);
+  }
 }
 
 main();

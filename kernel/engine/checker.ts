@@ -117,8 +117,15 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       (d) => path.join(packageRoot, d) + path.sep,
     ),
   ];
-  const isImmutable = (f: string) =>
-    f.includes(`${path.sep}node_modules${path.sep}`) || fixedDirs.some((d) => f.startsWith(d));
+  const immutable = new Map<string, boolean>(); // asked for every file of every program: remembered
+  const isImmutable = (f: string): boolean => {
+    let fixed = immutable.get(f);
+    if (fixed === undefined) {
+      fixed = f.includes(`${path.sep}node_modules${path.sep}`) || fixedDirs.some((d) => f.startsWith(d));
+      immutable.set(f, fixed);
+    }
+    return fixed;
+  };
   const existsCache = new Map<string, boolean>();
   const fileExists = (f: string): boolean => {
     if (f === cellFile || env.file(f)) return true;
@@ -282,6 +289,9 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
     ...moduleHost,
     useCaseSensitiveFileNames: () => true,
+    // path completion in `import ... from "./`
+    readDirectory: (p, extensions, exclude, include, depth) =>
+      ts.sys.readDirectory(p, extensions, exclude, include, depth),
     resolveModuleNameLiterals,
     resolveTypeReferenceDirectiveReferences,
     getModuleResolutionCache: () => moduleCache,

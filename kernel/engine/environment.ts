@@ -325,7 +325,10 @@ function toNamespace(
       ts.isInterfaceDeclaration(st) ||
       ts.isTypeAliasDeclaration(st) ||
       ts.isEnumDeclaration(st) ||
-      (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name));
+      // a namespace, not `declare global {}` (a cell's global augmentation is not carried over)
+      (ts.isModuleDeclaration(st) &&
+        ts.isIdentifier(st.name) &&
+        !(st.flags & ts.NodeFlags.GlobalAugmentation));
     if (!declaration || ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && !st.name)) continue;
     const visited = visit(st, file) as TS.Statement;
     members.push(

@@ -174,7 +174,13 @@ export function createEngine(options: EngineOptions): Engine {
     const result = await runCell(
       cell.js,
       fileName,
-      { scope, importModule, require: host.require },
+      {
+        scope,
+        importModule,
+        require: host.require,
+        dirname: host.meta.dirname,
+        filename: host.meta.filename,
+      },
       opts.signal,
     );
 

@@ -59,6 +59,48 @@ function isFile(p: string): boolean {
 const isRelative = (spec: string) => spec.startsWith("./") || spec.startsWith("../") || path.isAbsolute(spec);
 const isGradlab = (spec: string) => spec === "gradlab" || spec.startsWith("gradlab/");
 
+/**
+ * The file a package's `exports` give an ES import of `spec` (the "node", "import" or "default"
+ * condition), looked up in the node_modules folders above `fromDir`. Subpath patterns are not read.
+ */
+export function resolveImportCondition(fromDir: string, spec: string): string | undefined {
+  const parts = spec.split("/");
+  const nameLength = spec.startsWith("@") ? 2 : 1;
+  const name = parts.slice(0, nameLength).join("/");
+  const subpath = ["."].concat(parts.slice(nameLength)).join("/");
+  for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
+    const packageDir = path.join(dir, "node_modules", name);
+    let manifest: { exports?: unknown } | undefined;
+    try {
+      manifest = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8"));
+    } catch {
+      manifest = undefined;
+    }
+    if (manifest) {
+      let exports = manifest.exports;
+      const isMap = exports && typeof exports === "object" && !Array.isArray(exports);
+      if (!isMap || !Object.keys(exports as object).some((k) => k.startsWith(".")))
+        exports = { ".": exports };
+      const target = conditionTarget((exports as Record<string, unknown>)[subpath]);
+      return target ? path.join(packageDir, target) : undefined;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function conditionTarget(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(conditionTarget).find((t) => t !== undefined);
+  if (value && typeof value === "object") {
+    for (const [condition, target] of Object.entries(value)) {
+      if (condition !== "node" && condition !== "import" && condition !== "default") continue;
+      const found = conditionTarget(target);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** CommonJS exports seen through an ES import: `default` is module.exports unless it was compiled ESM. */
 function asNamespace(exports: unknown): unknown {
   if (exports && typeof exports === "object" && (exports as { __esModule?: boolean }).__esModule)
@@ -164,13 +206,18 @@ export function createModuleHost(options: ModuleHostOptions): ModuleHost {
     try {
       resolved = nodeRequire.resolve(spec);
     } catch (err) {
-      // a package whose "exports" only offer an "import" condition: let Node's ESM resolver look
-      if ((err as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED") return esmImport(spec);
+      // a package whose "exports" only offer an "import" condition
+      if ((err as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED") {
+        const target = resolveImportCondition(cwd, spec);
+        return target ? import(pathToFileURL(target).href) : esmImport(spec);
+      }
       throw notFound(spec, cwd, err);
     }
     return import(pathToFileURL(resolved).href);
   };
 
+  // Node's own ESM resolver from the notebook's folder, for what resolveImportCondition cannot read
+  // (Node 20 prints an ExperimentalWarning for it once, hence the last resort).
   const esmImport = (spec: string): Promise<unknown> => {
     esmImporter ??= new vm.Script("(spec) => import(spec)", {
       filename: path.join(cwd, "__notebook__.mjs"),

@@ -16,6 +16,9 @@ export interface CellBindings {
   scope: Record<string, unknown>;
   importModule: ((spec: string) => Promise<unknown>) & { meta?: unknown };
   require: unknown;
+  /** The notebook's folder and file, for code written for CommonJS (`__dirname`). */
+  dirname: string;
+  filename: string;
 }
 
 export type RunResult =
@@ -25,7 +28,7 @@ export type RunResult =
 
 export function wrapCell(js: string): string {
   return (
-    `(async function (${SCOPE}, ${IMPORT}, require) {"use strict";\n${js}\n})` +
+    `(async function (${SCOPE}, ${IMPORT}, require, __dirname, __filename) {"use strict";\n${js}\n})` +
     `.apply(undefined, globalThis[Symbol.for("gradlab.engine.cellArguments")])`
   );
 }
@@ -44,7 +47,13 @@ export async function runCell(
   }
   if (signal?.aborted) return { kind: "interrupted" };
   const g = globalThis as unknown as Record<symbol, unknown>;
-  g[CELL_ARGUMENTS] = [bindings.scope, bindings.importModule, bindings.require];
+  g[CELL_ARGUMENTS] = [
+    bindings.scope,
+    bindings.importModule,
+    bindings.require,
+    bindings.dirname,
+    bindings.filename,
+  ];
   let pending: Promise<{ value: unknown } | undefined>;
   try {
     pending = script.runInThisContext({ breakOnSigint: true, displayErrors: false });

@@ -3,6 +3,7 @@
  * [--sanitize] [--stdout]`: one self-contained HTML page per notebook, written atomically.
  */
 import { parseArgs } from "node:util";
+import { createCodeCache } from "./code-cache.js";
 import { exportNotebook } from "./export.js";
 import { NotebookError, readNotebook, writeFileAtomic } from "./nbformat.js";
 import type { PlotlyMode } from "./plotly.js";
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   const plotly = (values.plotly ?? "inline") as PlotlyMode;
   if (!PLOTLY_MODES.includes(plotly)) return usageError(`--plotly must be one of ${PLOTLY_MODES.join(", ")}`);
 
+  const codeCache = createCodeCache();
   let failed = 0;
   for (const file of positionals) {
     try {
@@ -66,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
         prompts: !values["no-prompt"],
         sanitize: values.sanitize ?? false,
         fileName: file,
+        load: codeCache.load,
       });
       for (const w of result.warnings) process.stderr.write(`gradlab export: ${file}: ${w}\n`);
       if (values.stdout) {
@@ -85,5 +88,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gradlab export: ${msg}\n`);
     }
   }
+  codeCache.save();
   return failed ? 1 : 0;
 }

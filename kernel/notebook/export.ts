@@ -4,6 +4,7 @@
  * request (unless asked for `--plotly cdn`) and shows math and static figures with scripts disabled.
  */
 import { basename } from "node:path";
+import type { Load } from "./code-cache.js";
 import { createHighlighter } from "./highlight.js";
 import { balanceHtml, escapeHtml } from "./html.js";
 import { createMarkdownIt, renderMarkdown } from "./markdown.js";
@@ -27,6 +28,10 @@ export interface ExportOptions {
   title?: string;
   /** The notebook's file name, for the default title. */
   fileName?: string;
+  /** How KaTeX, markdown-it and highlight.js are loaded (the CLI passes a code-cached require). */
+  load?: Load;
+  /** Typeset math on a worker thread, in parallel with the rest of the page (default true). */
+  texWorker?: boolean;
 }
 
 export interface ExportResult {
@@ -41,16 +46,23 @@ const MATH_HINT = /\$|\\\(|\\\[|\\begin\{/;
 
 /** Exports a parsed notebook to HTML. */
 export async function exportNotebook(nb: Notebook, options: ExportOptions = {}): Promise<ExportResult> {
-  const opts = { plotly: "inline" as PlotlyMode, input: true, prompts: true, sanitize: false, ...options };
+  const opts = {
+    plotly: "inline" as PlotlyMode,
+    input: true,
+    prompts: true,
+    sanitize: false,
+    texWorker: true,
+    ...options,
+  };
   const prompts = opts.prompts && opts.input;
   const warnings: string[] = [];
   let where = "";
-  const highlight = createHighlighter();
-  const tex = needsTex(nb) ? await createTexRenderer() : undefined;
+  const highlight = createHighlighter(opts.load);
+  const tex = needsTex(nb) ? await createTexRenderer({ load: opts.load, worker: opts.texWorker }) : undefined;
   let outputIds = 0;
   const ctx: OutputContext = {
     tex,
-    md: createMarkdownIt(highlight),
+    md: createMarkdownIt(highlight, opts.load),
     highlight,
     sanitize: opts.sanitize,
     cleanHtml: opts.sanitize ? sanitizeHtml : (html) => html,
@@ -62,14 +74,19 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
   };
   const language = notebookLanguage(nb);
   const cells: string[] = [];
+  /** The cell that asked for each distinct formula first, to name it when the formula fails. */
+  const formulaCell: string[] = [];
   nb.cells.forEach((cell, i) => {
     where = `cell ${i + 1}`;
-    const texProblems = tex?.problems.length ?? 0;
     const html = renderCell(cell, ctx, { ...opts, prompts, language });
     if (html) cells.push(html);
-    for (const p of tex?.problems.slice(texProblems) ?? [])
-      warnings.push(`${where}: cannot typeset ${JSON.stringify(p.tex.slice(0, 60))}: ${p.message}`);
+    while (tex && formulaCell.length < tex.count) formulaCell.push(where);
   });
+  await tex?.finish();
+  for (const p of tex?.problems ?? [])
+    warnings.push(
+      `${formulaCell[p.index]}: cannot typeset ${JSON.stringify(p.tex.slice(0, 60))}: ${p.message}`,
+    );
   const bundle = bundleFor(ctx.figures);
   const title = opts.title ?? notebookTitle(nb, opts.fileName);
   const styles = [PAGE_CSS, tex?.used ? tex.css() : ""].join("\n");
@@ -84,7 +101,7 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
 </head>
 <body>
 <main class="notebook${prompts ? " with-prompts" : ""}">
-${cells.join("\n")}
+${tex ? tex.resolve(cells.join("\n")) : cells.join("\n")}
 </main>
 ${plotlyScripts(opts.plotly, bundle)}
 </body>

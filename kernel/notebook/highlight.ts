@@ -4,8 +4,8 @@
  * A fresh instance per page: no shared registry. highlight.js is CommonJS, so it is required, not
  * imported (an ESM import of CommonJS runs a lexer over the source first).
  */
-import { createRequire } from "node:module";
 import type { HLJSApi, LanguageFn } from "highlight.js";
+import { plainLoad, type Load } from "./code-cache.js";
 import { escapeHtml } from "./html.js";
 
 /** Returns highlighted HTML (token spans, text escaped) for `code` in `language`. */
@@ -27,14 +27,13 @@ const ALIASES: Record<string, string> = {
 };
 const KNOWN = new Set(["typescript", "javascript", "python", "json", "bash", "xml"]);
 
-export function createHighlighter(): Highlighter {
-  const require = createRequire(import.meta.url);
-  const hljs = (require("highlight.js/lib/core") as HLJSApi).newInstance();
+export function createHighlighter(load: Load = plainLoad): Highlighter {
+  const hljs = (load("highlight.js/lib/core") as HLJSApi).newInstance();
   return (code, language) => {
     const lang = language ? (ALIASES[language.toLowerCase()] ?? language.toLowerCase()) : undefined;
     if (!lang || !KNOWN.has(lang)) return escapeHtml(code);
     if (!hljs.getLanguage(lang))
-      hljs.registerLanguage(lang, require(`highlight.js/lib/languages/${lang}`) as LanguageFn);
+      hljs.registerLanguage(lang, load(`highlight.js/lib/languages/${lang}`) as LanguageFn);
     return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
   };
 }

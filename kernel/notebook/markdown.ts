@@ -4,10 +4,10 @@
  * private-use placeholder, and is put back as tokens: typeset where it is text, restored as source where
  * it landed in code or an attribute.
  */
-import { createRequire } from "node:module";
 import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import type { MimeBundle } from "./nbformat.js";
+import { plainLoad, type Load } from "./code-cache.js";
 import type { Highlighter } from "./highlight.js";
 import { scanMath, type MathSegment } from "./math-scan.js";
 import { balanceHtml, escapeHtml } from "./html.js";
@@ -32,8 +32,8 @@ const PLACEHOLDER = /\uE000(\d+)\uE001/g;
  * CommonJS (its one-file build): its ES-module build is some 70 files, and loading them costs more
  * than the rest of a small export (about 120 ms against 40 ms here).
  */
-export function createMarkdownIt(highlight: Highlighter): MarkdownIt {
-  const MarkdownItClass = createRequire(import.meta.url)("markdown-it") as typeof MarkdownIt;
+export function createMarkdownIt(highlight: Highlighter, load: Load = plainLoad): MarkdownIt {
+  const MarkdownItClass = load("markdown-it") as typeof MarkdownIt;
   const md = new MarkdownItClass({
     html: true,
     linkify: false,

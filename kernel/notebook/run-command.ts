@@ -6,6 +6,7 @@
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { createCodeCache, type Load } from "./code-cache.js";
 import { exportNotebook } from "./export.js";
 import {
   NotebookError,
@@ -111,11 +112,13 @@ export async function main(argv: string[]): Promise<number> {
   const total = ready.reduce((n, r) => n + executableCells(r.nb).length, 0);
   const progress = createProgress(total, process.stderr, values.quiet ?? false);
   const abort = new AbortController();
+  const codeCache = createCodeCache();
   const onSignal = () => abort.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const settings = {
+    const settings: Settings = {
+      load: codeCache.load,
       timeoutMs: timeoutS > 0 ? timeoutS * 1000 : undefined,
       allowErrors: values["allow-errors"] ?? false,
       inplace: values.inplace ?? false,
@@ -136,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
       outcomes.push(outcome);
     });
   } finally {
+    codeCache.save();
     progress.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -144,6 +148,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 interface Settings {
+  /** How the exporter loads its libraries (with the code cache). */
+  load: Load;
   timeoutMs?: number;
   allowErrors: boolean;
   inplace: boolean;
@@ -183,7 +189,7 @@ async function runOne(
       if (s.out) await writeTo(join(s.out, job.rel), text);
       if (s.inplace && result.ok) await writeFileAtomic(job.file, text);
       if (s.html) {
-        const page = await exportNotebook(result.notebook, { fileName: job.file });
+        const page = await exportNotebook(result.notebook, { fileName: job.file, load: s.load });
         for (const w of page.warnings) progress.log(`gradlab run: ${job.file}: ${w}`);
         await writeTo(join(s.html, job.rel.replace(/\.ipynb$/i, "") + ".html"), page.html);
       }

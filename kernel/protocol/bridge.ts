@@ -6,7 +6,7 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import type { ConnectionInfo } from "./connection.js";
-import type { Channel, JsonParts, Message } from "./wire.js";
+import type { Channel, Header, JsonParts, Message } from "./wire.js";
 
 /** Indices into the Int32Array over `WorkerInit.shared`. */
 export const SHARED = {
@@ -35,6 +35,8 @@ export interface WorkerInit {
   shared: SharedArrayBuffer;
   /** Milliseconds the main thread gets to acknowledge an interrupt before its JavaScript is terminated. */
   stuckAfterMs: number;
+  /** StreamSlot buffer: stream text the main thread has not sent yet (see stream-slot.ts). */
+  streamSlot: SharedArrayBuffer;
 }
 
 export type ToMain =
@@ -50,6 +52,8 @@ export type ToMain =
 export type ToWorker =
   | { kind: "send"; channel: Channel; identities: Uint8Array[]; parts: JsonParts; buffers: Uint8Array[] }
   | { kind: "interrupt-ack"; seq: number }
+  /** Stream text in the StreamSlot marked `id` answers the request with this header. */
+  | { kind: "destination"; id: number; parent: Header }
   /** Flush every queued send, close the sockets, then answer `closed`. */
   | { kind: "close" };
 

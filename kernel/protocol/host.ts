@@ -13,7 +13,7 @@ import {
   type WorkerInit,
 } from "./bridge.js";
 import type { ConnectionInfo } from "./connection.js";
-import { serialize, type Channel, type Message } from "./wire.js";
+import { serialize, type Channel, type Header, type Message } from "./wire.js";
 
 export interface HostOptions {
   info: ConnectionInfo;
@@ -21,6 +21,8 @@ export interface HostOptions {
   kernelInfo: Record<string, unknown>;
   /** See WorkerInit.stuckAfterMs. */
   stuckAfterMs?: number;
+  /** From StreamSlot.allocate(): the main thread's unsent stream text, which the socket thread may send. */
+  streamSlot: SharedArrayBuffer;
 }
 
 export interface HostEvents {
@@ -58,6 +60,7 @@ export class SocketHost {
       syncPort: sync.port2,
       shared,
       stuckAfterMs: options.stuckAfterMs ?? 500,
+      streamSlot: options.streamSlot,
     };
     const worker = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: init,
@@ -148,6 +151,11 @@ export class SocketHost {
   /** True once the frontend has sent an interrupt_request: SIGINTs are then the socket thread's echo. */
   get interruptsByMessage(): boolean {
     return Atomics.load(this.shared, SHARED.messageInterrupts) > 0;
+  }
+
+  /** Names the parent header of stream text marked `id` in the stream slot. */
+  registerDestination(id: number, parent: Header): void {
+    this.post({ kind: "destination", id, parent });
   }
 
   setExecuting(executing: boolean): void {

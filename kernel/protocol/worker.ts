@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { writeSync } from "node:fs";
 import * as zmq from "zeromq";
 import { endpoint, type SocketName } from "./connection.js";
+import { StreamSlot } from "./stream-slot.js";
 import {
   PREPARE_TERMINATE,
   SHARED,
@@ -18,11 +19,22 @@ import {
   type ToWorker,
   type WorkerInit,
 } from "./bridge.js";
-import { createSigner, decode, encode, encodeParts, newMessage, type Channel, type Message } from "./wire.js";
+import {
+  createSigner,
+  decode,
+  encode,
+  encodeParts,
+  newMessage,
+  type Channel,
+  type Header,
+  type Message,
+} from "./wire.js";
 
 const init = workerData as WorkerInit;
 /** Larger requests are dropped unparsed (a cell's code or a comm message is far smaller). */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Stream text older than this in the stream slot is sent by this thread (the main thread sends sooner). */
+const STREAM_RESCUE_MS = 50;
 const shared = new Int32Array(init.shared);
 const signer = createSigner(init.info.key, init.info.signature_scheme);
 
@@ -223,8 +235,30 @@ function main(sockets: Sockets): void {
           : m.identities;
       senders[m.channel].send(encodeParts(identities, m.parts, signer, m.buffers));
     } else if (m.kind === "interrupt-ack") lastAck = Math.max(lastAck, m.seq);
-    else if (m.kind === "close") void close();
+    else if (m.kind === "destination") {
+      destinations.set(m.id, m.parent);
+      // Only the latest destinations can still have text in the slot.
+      if (destinations.size > 64) destinations.delete(destinations.keys().next().value!);
+    } else if (m.kind === "close") void close();
   });
+
+  // Stream text the main thread left unsent for too long: it is busy (a long computation after a print).
+  const destinations = new Map<number, Header>();
+  const slot = new StreamSlot(init.streamSlot);
+  setInterval(() => {
+    const taken = slot.take(epochNow(), STREAM_RESCUE_MS, (id) => destinations.has(id));
+    if (!taken) return;
+    sendOwn(
+      "iopub",
+      newMessage({
+        msgType: "stream",
+        session: init.session,
+        content: { name: taken.name, text: taken.text },
+        parent: { header: destinations.get(taken.dest)!, identities: [] },
+        identities: [Buffer.from(`kernel.${init.session}.stream`)],
+      }),
+    );
+  }, STREAM_RESCUE_MS / 2).unref();
 
   const loops = [serve("shell"), serve("control"), serve("stdin"), heartbeat()];
   for (const loop of loops)

@@ -106,7 +106,10 @@ async function run(ctx: RequestContext, deps: ExecuteDeps, code: string): Promis
     engine = await untilAborted(deps.engine(), signal);
   } catch (e) {
     const error = errorContent(e);
-    return { ok: false, error: { ...error, evalue: `the TypeScript engine could not be loaded: ${error.evalue}` } };
+    return {
+      ok: false,
+      error: { ...error, evalue: `the TypeScript engine could not be loaded: ${error.evalue}` },
+    };
   }
   if (!engine || signal.aborted) return { ok: false, error: interruptedError() };
   const ready = engine;

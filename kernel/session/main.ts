@@ -9,10 +9,12 @@ import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
 import { readConnectionFile } from "../protocol/connection.js";
 import { SocketHost } from "../protocol/host.js";
+import { StreamSlot } from "../protocol/stream-slot.js";
 import type { Engine } from "../engine/types.js";
 import { kernelInfoContent } from "./kernel-info.js";
 import { installRuntime } from "./runtime.js";
 import { Session } from "./session.js";
+import { SharedStreamTail } from "./stream-tail.js";
 
 const usage = `usage: gradlab kernel --connection-file FILE [--no-check]
 
@@ -62,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
   // The session exists before the sockets, so no request can arrive before it; until the socket thread
   // is up nothing can be sent either.
   const sockets: { host?: SocketHost } = {};
+  const streamSlot = StreamSlot.allocate();
+  const now = () => performance.timeOrigin + performance.now();
   const session = new Session({
     session: sessionId,
     transport: {
@@ -76,6 +80,12 @@ export async function main(argv: string[]): Promise<number> {
     log,
     onShutdown: () => void shutdown(),
     trackTimers: true,
+    now,
+    streamTail: new SharedStreamTail(
+      new StreamSlot(streamSlot),
+      (id, parent) => sockets.host?.registerDestination(id, parent),
+      now,
+    ),
   });
   const warmEngine = async () => {
     try {
@@ -91,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!sockets.host?.interruptsByMessage) session.interrupt();
   });
   const host = await SocketHost.start(
-    { info, session: sessionId, kernelInfo: kernelInfoContent() },
+    { info, session: sessionId, kernelInfo: kernelInfoContent(), streamSlot },
     {
       request: (channel, message) => session.receive(channel, message),
       interrupt: (at) => session.interrupt(at),

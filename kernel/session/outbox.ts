@@ -7,6 +7,8 @@
  *   its first write. A million-line print is a few hundred messages, not a million.
  * - asynchronous bundles: `display(x)` of a value whose bundle is a Promise keeps its place; later output
  *   waits behind it.
+ * - a stuck main thread: the growing end of a stream lives in a `StreamTailStore` (shared memory in the
+ *   kernel), from which the socket thread sends it when the main thread is busy in a long computation.
  *
  * Spec: https://jupyter-client.readthedocs.io/en/stable/messaging.html#messages-on-the-iopub-pub-sub-channel
  */
@@ -22,12 +24,21 @@ export interface Destination {
 
 export type Send = (channel: Channel, message: Message<unknown>) => void;
 
+/** Keeps the unsent end of the last stream where the socket thread can send it (see protocol/stream-slot.ts). */
+export interface StreamTailStore {
+  /** False when the text cannot go there (full, or another stream is there): then it is kept in memory. */
+  append(dest: Destination, name: "stdout" | "stderr", text: string): boolean;
+  /** Empties the store; returns what the socket thread did not send. */
+  close(): string | undefined;
+}
+
 export interface OutboxOptions {
   session: string;
   maxStreamBytes?: number;
   streamDelayMs?: number;
   /** Runs `fn` after `ms` outside any cell's context (cells' timers are tracked and cancelled). */
   schedule: (fn: () => void, ms: number) => void;
+  tail?: StreamTailStore;
   now?: () => number;
 }
 
@@ -49,6 +60,8 @@ interface StreamItem {
   chunks: string[];
   bytes: number;
   sealed: boolean;
+  /** Its text is in the tail store, not in `chunks` (only ever the last item, at the head of the queue). */
+  stored: boolean;
 }
 
 type Item = OutputItem | StreamItem;
@@ -79,14 +92,20 @@ export class Outbox {
     let tail = this.queue.at(-1);
     if (!(tail?.kind === "stream" && !tail.sealed && tail.dest === dest && tail.name === name)) {
       this.seal();
-      tail = { kind: "stream", dest, name, chunks: [], bytes: 0, sealed: false };
+      tail = { kind: "stream", dest, name, chunks: [], bytes: 0, sealed: false, stored: false };
       this.queue.push(tail);
+      // Only text with nothing pending before it may go where the socket thread could send it early.
+      tail.stored = this.queue.length === 1 && this.options.tail !== undefined;
     }
-    tail.chunks.push(text);
+    if (tail.stored && !this.options.tail!.append(dest, name, text)) {
+      this.unstore(tail);
+      tail.stored = false;
+    }
+    if (!tail.stored) tail.chunks.push(text);
     tail.bytes += text.length;
     // Send at once after a quiet spell (a print before a long computation shows immediately), or when large.
     if (tail.bytes >= this.maxStreamBytes || this.now() - this.lastSend >= this.streamDelayMs) {
-      tail.sealed = true;
+      this.seal();
       this.pump();
     } else this.armTimer();
   }
@@ -136,7 +155,16 @@ export class Outbox {
 
   private seal(): void {
     const tail = this.queue.at(-1);
-    if (tail?.kind === "stream") tail.sealed = true;
+    if (tail?.kind !== "stream") return;
+    tail.sealed = true;
+    if (tail.stored) this.unstore(tail);
+  }
+
+  /** Moves a stream item's text out of the tail store (what the socket thread already sent is gone). */
+  private unstore(item: StreamItem): void {
+    const rest = this.options.tail!.close();
+    if (rest) item.chunks.unshift(rest);
+    item.stored = false;
   }
 
   private armTimer(): void {

@@ -15,7 +15,7 @@ import { errorContent } from "./errors.js";
 import { handleExecute } from "./execute.js";
 import { History, type HistoryQuery } from "./history.js";
 import { handleComplete, handleInspect, handleIsComplete } from "./introspection.js";
-import { Outbox, type Destination } from "./outbox.js";
+import { Outbox, type Destination, type StreamTailStore } from "./outbox.js";
 import { TimerRegistry } from "./timers.js";
 
 /** What the session needs from the sockets (SocketHost in production, a recorder in tests). */
@@ -44,6 +44,8 @@ export interface SessionOptions {
   now?: () => number;
   /** Track the timers each request starts (off in tests that do not need it: it is a process-wide hook). */
   trackTimers?: boolean;
+  /** Where the unsent end of a stream waits (shared with the socket thread in the kernel). */
+  streamTail?: StreamTailStore;
 }
 
 /** What a handler gets: its request and ways to answer it. */
@@ -115,6 +117,7 @@ export class Session {
     this.outbox = new Outbox((channel, message) => options.transport.send(channel, message), {
       session: options.session,
       schedule,
+      tail: options.streamTail,
     });
     this.timers = new TimerRegistry(() => this.als.getStore());
     if (options.trackTimers) this.timers.enable();

@@ -9,6 +9,12 @@
  * and drops that axis from the result) are merged away: such a reshape keeps the values in the same
  * row-major order, so every flattened Jacobian and gradient is unchanged, and the graph shows one node per
  * op the user wrote. Reshapes that regroup values (flatten, [6] → [2, 3]) stay as nodes.
+ *
+ * Likewise a composite op (sigmoid, softmax, mean, crossEntropy, …: its primitives share a tape `scope`)
+ * is one node by default, named after its outermost scope, with its outside inputs as inputs. Its local
+ * Jacobian and products are pulled back through its primitives, so the chain rule stays exact: each
+ * product is the next node's upstream gradient and the last ones equal `backward()`'s. `{ composites:
+ * "expand" }` (or `{ raw: true }`) shows the primitives instead.
  */
 import { Tensor } from "../tensor/tensor.js";
 import { add } from "../tensor/ops.js";
@@ -266,9 +272,12 @@ function onlyUnitDims(a: readonly number[], b: readonly number[]): boolean {
   return x.length === y.length && x.every((d, i) => d === y[i]);
 }
 
-/** A literal number inside a composite (the 0.5 of sigmoid): unnamed, untaped, one value. */
-const isLiteral = (t: Tensor): boolean =>
-  t.node === null && !t.requiresGrad && t.name === undefined && t.size === 1;
+/**
+ * An unnamed constant (no tape node, no gradient): used only inside one composite call it is part of the
+ * composite (sigmoid's 0.5, logsumexp's detached max, crossEntropy's one-hot targets), not an input of it.
+ * Naming a tensor keeps it as a card.
+ */
+const isConstant = (t: Tensor): boolean => t.node === null && !t.requiresGrad && t.name === undefined;
 
 /** One call of a composite op: its primitives (in `order`), its result, its outside inputs. */
 interface Group {
@@ -315,7 +324,7 @@ function compositeGroups(order: readonly Tensor[], y: Tensor): Map<Tensor, Group
     const inputs: Tensor[] = [];
     for (const m of members)
       for (const i of m.node!.inputs)
-        if (!inside.has(i) && !isLiteral(i) && !inputs.includes(i)) inputs.push(i);
+        if (!inside.has(i) && !isConstant(i) && !inputs.includes(i)) inputs.push(i);
     const group = { name: outer(exits[0])!, members, exit: exits[0], inputs };
     for (const m of members) groupOf.set(m, group);
   }
@@ -335,10 +344,10 @@ function entriesOf(y: Tensor, options: TraceOptions): { entries: Entry[]; entryO
       consumers.set(i, (consumers.get(i) ?? 0) + 1);
       users.set(i, (users.get(i) ?? new Set()).add(groups.get(t) ?? t));
     }
-  // A literal used only inside one composite call is part of it, not a node of its own.
+  // A constant used only inside one composite call is part of it, not a node of its own.
   const internal = (t: Tensor) => {
     const u = users.get(t);
-    return isLiteral(t) && u !== undefined && u.size === 1 && !([...u][0] instanceof Tensor);
+    return isConstant(t) && u !== undefined && u.size === 1 && !([...u][0] instanceof Tensor);
   };
   const entries: Entry[] = [];
   const entryOf = new Map<Tensor, number>();
@@ -423,12 +432,14 @@ function describe(x: unknown): string {
 }
 
 /**
- * The computation graph behind `y` as plain data: one node per op (and per leaf tensor), in a
- * deterministic topological order (depth-first from `y`, inputs in argument order), with values and, after
- * `backward()`, grads copied at call time.
+ * The computation graph behind `y` as plain data: one node per op (a composite such as sigmoid is one
+ * node unless `{ composites: "expand" }`) and per leaf tensor, in a deterministic topological order
+ * (depth-first from `y`, inputs in argument order), with values and, after `backward()`, grads copied at
+ * call time.
  * @example
  * const W = tensor([[1, 2]], { requiresGrad: true, name: "W" });
- * trace(tanh(matmul(W, tensor([3, 4])))).nodes.map((n) => n.op) // ["leaf", "leaf", "matmul", "tanh"]
+ * trace(sigmoid(matmul(W, tensor([3, 4])))).nodes.map((n) => n.op) // ["leaf", "leaf", "matmul", "sigmoid"]
+ * trace(sigmoid(W), { composites: "expand" }).nodes.map((n) => n.op) // ["leaf", "mul", "tanh", "mul", "add"]
  */
 export function trace(y: Tensor, options: TraceOptions = {}): Trace {
   return traceOf(y, options).trace;

@@ -285,6 +285,21 @@ function jacfwdBlocks(f: (x: Args) => unknown, x: Args): Blocks {
   });
 }
 
+/**
+ * The Jacobian's title from the names given: ∂f/∂x by default, ∂(f, g)/∂(x, y) for several names (the
+ * notation of a Jacobian of a map of several variables), ∂f/∂x for one.
+ * @example jacobianTitle(["f", "g"], ["x", "y"]) // "∂(f, g)/∂(x, y)"
+ */
+export function jacobianTitle(outputNames?: readonly string[], inputNames?: readonly string[]): string {
+  const group = (names: readonly string[] | undefined, fallback: string) =>
+    names === undefined || names.length === 0
+      ? fallback
+      : names.length === 1
+        ? names[0]
+        : `(${names.join(", ")})`;
+  return `∂${group(outputNames, "f")}/∂${group(inputNames, "x")}`;
+}
+
 function labelled(J: Tensor, opts: JacobianOptions): Tensor {
   if (J.shape.length !== 2) return J;
   const [m, n] = J.shape;
@@ -300,7 +315,7 @@ function labelled(J: Tensor, opts: JacobianOptions): Tensor {
     kind: "jacobian",
     rows: names(opts.outputNames, "f", m),
     cols: names(opts.inputNames, "x", n),
-    title: "∂f/∂x",
+    title: jacobianTitle(opts.outputNames, opts.inputNames),
   };
   // J is a fresh tensor made by this transform, so labelling it cannot leak onto a user's tensor.
   J.labels = labels;

@@ -44,14 +44,24 @@ export interface ColorScale {
 /** The colour of cells holding NaN. */
 export const missingColor = "#d9d9d9";
 
+/** A fixed colour range (plotly's zmin / zmax); either end left out comes from the values. */
+export interface ColorRange {
+  zmin?: number | undefined;
+  zmax?: number | undefined;
+}
+
 /**
  * The scale for a set of values: diverging and centred on 0 when they have both signs (or when asked),
- * sequential over [min, max] otherwise.
+ * sequential over [min, max] otherwise. With a fixed `range` the scale spans exactly [zmin, zmax] (values
+ * outside take the end colours), so several figures share one scale; a diverging one keeps white at 0
+ * when 0 lies inside the range, its two halves then spanning [zmin, 0] and [0, zmax].
  * @example colorScale([-2, 1]).color(0) // "#f7f7f7"
+ * @example colorScale([0.2, 0.4], "auto", { zmin: -1, zmax: 1 }).color(1) // "#b2182b"
  */
 export function colorScale(
   values: Iterable<number>,
   kind: "auto" | "diverging" | "sequential" = "auto",
+  range: ColorRange = {},
 ): ColorScale {
   let lo = Infinity;
   let hi = -Infinity;
@@ -61,18 +71,55 @@ export function colorScale(
     if (v > hi) hi = v;
   }
   if (lo > hi) [lo, hi] = [0, 1];
+  if (range.zmin !== undefined || range.zmax !== undefined) return fixedScale(lo, hi, kind, range);
   const chosen = kind === "auto" ? (lo < 0 && hi > 0 ? "diverging" : "sequential") : kind;
   if (chosen === "diverging") {
     const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-    return makeScale("diverging", -m, m, diverging);
+    return makeScale("diverging", -m, m, evenly(diverging));
   }
   if (lo === hi) [lo, hi] = lo === 0 ? [0, 1] : [Math.min(lo, 0), Math.max(hi, 0)];
-  return makeScale("sequential", lo, hi, sequential);
+  return makeScale("sequential", lo, hi, evenly(sequential));
 }
 
-function makeScale(kind: ColorScale["kind"], min: number, max: number, hex: string[]): ColorScale {
-  const stops: ColorStops = hex.map((h, k) => [k / (hex.length - 1), h] as const);
-  const rgb = hex.map(parseHex);
+function fixedScale(
+  lo: number,
+  hi: number,
+  kind: ColorScale["kind"] | "auto",
+  range: ColorRange,
+): ColorScale {
+  for (const [name, v] of Object.entries(range)) {
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v)))
+      throw new RangeError(`heatmap: ${name} must be a finite number, got ${String(v)}`);
+  }
+  const min = range.zmin ?? Math.min(lo, range.zmax!);
+  const max = range.zmax ?? Math.max(hi, range.zmin!);
+  if (!(min < max)) {
+    throw new RangeError(
+      `heatmap: zmin must be less than zmax, got zmin = ${min} and zmax = ${max}` +
+        (range.zmin === undefined || range.zmax === undefined
+          ? " (the other end taken from the values)"
+          : ""),
+    );
+  }
+  const chosen = kind === "auto" ? (min < 0 && max > 0 ? "diverging" : "sequential") : kind;
+  if (chosen === "sequential") return makeScale("sequential", min, max, evenly(sequential));
+  // White stays at 0: the blue half spans [min, 0], the red half [0, max].
+  const mid = min < 0 && max > 0 ? -min / (max - min) : 0.5;
+  const half = (diverging.length - 1) / 2;
+  const stops: ColorStops = diverging.map(
+    (h, k) => [k <= half ? (k / half) * mid : mid + ((k - half) / half) * (1 - mid), h] as const,
+  );
+  return makeScale("diverging", min, max, stops);
+}
+
+/** Colours spread evenly over 0..1. */
+function evenly(hex: readonly string[]): ColorStops {
+  return hex.map((h, k) => [k / (hex.length - 1), h] as const);
+}
+
+/** Piecewise-linear interpolation in RGB between the stops, exactly as plotly reads a colorscale. */
+function makeScale(kind: ColorScale["kind"], min: number, max: number, stops: ColorStops): ColorScale {
+  const rgb = stops.map(([, h]) => parseHex(h));
   return {
     kind,
     min,
@@ -81,9 +128,11 @@ function makeScale(kind: ColorScale["kind"], min: number, max: number, hex: stri
     color(v: number): string {
       if (Number.isNaN(v)) return missingColor;
       const t = Math.min(1, Math.max(0, (v - min) / (max - min)));
-      const x = t * (rgb.length - 1);
-      const k = Math.min(rgb.length - 2, Math.floor(x));
-      const f = x - k;
+      let k = 0;
+      while (k < stops.length - 2 && t > stops[k + 1]![0]) k++;
+      const [t0] = stops[k]!;
+      const [t1] = stops[k + 1]!;
+      const f = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
       const a = rgb[k]!;
       const b = rgb[k + 1]!;
       return toHex(a.map((c, n) => c + (b[n]! - c) * f) as [number, number, number]);

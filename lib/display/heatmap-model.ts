@@ -11,6 +11,13 @@ import { formatNumber, numberStyle, typographic } from "./numbers.js";
 export interface HeatmapOptions extends LabelOptions {
   /** "auto" (default): diverging and centred on 0 when values have both signs, else sequential. */
   scale?: "auto" | "diverging" | "sequential";
+  /**
+   * Fixed ends of the colour range (plotly's names), so small multiples share one scale: values beyond take
+   * the end colours and still show exactly in hover texts. Unset: the range comes from the values
+   * (symmetric about 0 for a diverging scale). With "auto", diverging when zmin < 0 < zmax.
+   */
+  zmin?: number;
+  zmax?: number;
   /** Most decimals in hover texts and cell values. Default 4. */
   precision?: number;
   /** At most this many cells along each axis; larger matrices are averaged in blocks. Default 32. */
@@ -40,6 +47,8 @@ export interface HeatmapModel {
   /** "shape [2, 3] · float64", plus the downsampling when there is one. */
   readonly caption: string;
   readonly scale: ColorScale;
+  /** Whether the colour range was fixed by zmin / zmax rather than taken from the values. */
+  readonly fixedRange: boolean;
   readonly downsampled: boolean;
 }
 
@@ -51,7 +60,7 @@ export function heatmapModel(view: TensorView, options: HeatmapOptions = {}): He
   const maxCells = options.maxCells ?? 32;
   const m = labelledMatrix(view, options, "heatmap");
   const b = blocks(m.rows, m.cols, m.at, maxCells, maxCells);
-  const scale = colorScale(b.values, options.scale ?? "auto");
+  const scale = colorScale(b.values, options.scale ?? "auto", { zmin: options.zmin, zmax: options.zmax });
   const style = numberStyle(b.values, options.precision ?? 4);
   const fmt = (v: number) => typographic(formatNumber(v, style));
   const hovers: string[] = [];
@@ -93,6 +102,7 @@ export function heatmapModel(view: TensorView, options: HeatmapOptions = {}): He
     ...(m.title !== undefined ? { title: m.title } : {}),
     caption,
     scale,
+    fixedRange: options.zmin !== undefined || options.zmax !== undefined,
     downsampled: b.aggregated,
   };
 }

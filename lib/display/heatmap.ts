@@ -25,11 +25,13 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 /**
  * A heatmap of a matrix (or vector, or scalar): diverging colours centred on 0 for signed values, a colour
  * bar, and hover text per cell (∂f_i/∂x_j = value for Jacobians). Large matrices are averaged into at most
- * `maxCells` × `maxCells` blocks, and the caption says so.
+ * `maxCells` × `maxCells` blocks, and the caption says so. `zmin` / `zmax` fix the colour range (values
+ * beyond take the end colours; hover texts still show them exactly).
  * @example
  * const J = jacobian(f, x);
  * heatmap(J)                                   // labels from the Jacobian: ∂f₁ … / ∂x₁ …
  * heatmap([[1, -2], [3, 0]], { rows: ["a", "b"], cols: ["u", "v"], title: "W" })
+ * [W1, W2, W3].map((W) => heatmap(W, { zmin: -1, zmax: 1 }))  // small multiples on one colour scale
  */
 export function heatmap(t: TensorLike, options: HeatmapOptions = {}): Rich {
   return new Rich(heatmapBundle(t, options));
@@ -69,6 +71,8 @@ export function heatmapPlotly(t: TensorLike, options: HeatmapOptions = {}): Plot
 
 function heatmapText(h: HeatmapModel, grid: string): string {
   const style = numberStyle([h.scale.min, h.scale.max], 3);
-  const range = `${h.scale.kind} colours over [${formatNumber(h.scale.min, style)}, ${formatNumber(h.scale.max, style)}]`;
+  const range =
+    `${h.scale.kind} colours over [${formatNumber(h.scale.min, style)}, ${formatNumber(h.scale.max, style)}]` +
+    (h.fixedRange ? " (fixed)" : "");
   return `heatmap · ${range}\n${grid}`;
 }

@@ -23,7 +23,7 @@ export interface PlotOptions {
   yLabel?: string;
   /** Logarithmic y axis (values must be > 0): loss curves often read better this way. */
   logY?: boolean;
-  /** Figure size in px. Defaults 600 × 340. */
+  /** Figure size in px. Defaults 600 × 340; a legend too long to sit beside the plot adds rows below it. */
   width?: number;
   height?: number;
   /** Longer series are reduced to this many points, keeping each stretch's min and max. Default 2000. */

@@ -2,7 +2,8 @@
 import type { PlotModel } from "./plot-model.js";
 import type { PlotlyFigure } from "./heatmap-plotly.js";
 import { escapeHtml } from "./escape.js";
-import { plotFrame } from "./plot-svg.js";
+import { plotFrame, type PlotFrame } from "./plot-svg.js";
+import { LEGEND_FONT } from "./plot-legend.js";
 import { colors, fonts } from "./style.js";
 
 /**
@@ -11,10 +12,13 @@ import { colors, fonts } from "./style.js";
  */
 export function plotPlotlyFromModel(p: PlotModel): PlotlyFigure {
   const f = plotFrame(p);
-  const data = p.series.map((s) => ({
+  const shown = new Map(f.legend.items.map((item) => [item.series, item.label]));
+  const data = p.series.map((s, k) => ({
     type: "scatter",
     mode: p.markers ? "lines+markers" : "lines",
-    name: escapeHtml(s.name),
+    // The legend's label (cut like the SVG's); hover text keeps the full name.
+    name: escapeHtml(shown.get(k) ?? s.name),
+    ...(f.legend.placement !== "none" && !shown.has(k) ? { showlegend: false } : {}),
     x: [...s.x],
     // JSON has no NaN: a null is plotly's gap.
     y: s.y.map((v) => (Number.isFinite(v) ? v : null)),
@@ -37,12 +41,13 @@ export function plotPlotlyFromModel(p: PlotModel): PlotlyFigure {
         ? { title: { text: escapeHtml(p.title), x: 12 / p.width, xanchor: "left", font: { size: 15 } } }
         : {}),
       width: p.width,
-      height: p.height,
-      margin: { l: f.left, r: p.width - f.right, t: f.top, b: p.height - f.bottom, pad: 0 },
+      height: f.height,
+      margin: { l: f.left, r: p.width - f.right, t: f.top, b: f.height - f.bottom, pad: 0 },
       font: { family: fonts.sans, color: colors.text, size: 12 },
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
-      showlegend: p.series.length > 1,
+      showlegend: f.legend.placement !== "none",
+      ...legendLayout(p, f),
       xaxis: { ...axis(p.xLabel), range: [...p.xRange], showgrid: false },
       yaxis: {
         ...axis(p.yLabel),
@@ -52,4 +57,36 @@ export function plotPlotlyFromModel(p: PlotModel): PlotlyFigure {
       },
     },
   };
+}
+
+/**
+ * The legend where the SVG puts it: pinned by figure ("container") coordinates, beside the plot or as
+ * horizontal rows below the x axis; "+N more" as an annotation at the SVG's spot.
+ */
+function legendLayout(p: PlotModel, f: PlotFrame): Record<string, unknown> {
+  const L = f.legend;
+  if (L.placement === "none") return {};
+  const legend = {
+    xref: "container",
+    yref: "container",
+    x: (L.items[0]?.x ?? f.left) / p.width,
+    y: 1 - (L.top - (L.placement === "right" ? 2 : 0)) / f.height,
+    xanchor: "left",
+    yanchor: "top",
+    font: { size: LEGEND_FONT },
+    ...(L.placement === "below" ? { orientation: "h" } : {}),
+  };
+  if (!L.more) return { legend };
+  const annotation = {
+    text: escapeHtml(L.more.text),
+    showarrow: false,
+    xref: "paper",
+    yref: "paper",
+    x: (L.more.x - f.left) / (f.right - f.left),
+    y: (f.bottom - L.more.y) / (f.bottom - f.top),
+    xanchor: "left",
+    yanchor: "middle",
+    font: { size: LEGEND_FONT, color: colors.muted },
+  };
+  return { legend, annotations: [annotation] };
 }

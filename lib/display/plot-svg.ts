@@ -8,15 +8,19 @@ import { formatNumber, numberStyle, typographic } from "./numbers.js";
 import { colors, fonts } from "./style.js";
 import { el, round, svgOpen, textWidth, title } from "./svg.js";
 import { tickLabels } from "./ticks.js";
+import { LEGEND_FONT, legendLayout, type LegendLayout } from "./plot-legend.js";
 
 const FONT = 12;
 
-/** Plot-area rectangle and the data → pixel maps. */
+/** Plot-area rectangle, the data → pixel maps, the figure's height and its legend. */
 export interface PlotFrame {
   left: number;
   top: number;
   right: number;
   bottom: number;
+  /** The figure's height: the asked height, plus the rows of a legend below the plot. */
+  height: number;
+  legend: LegendLayout;
   px(x: number): number;
   py(y: number): number;
 }
@@ -27,15 +31,16 @@ export interface PlotFrame {
  */
 export function plotFrame(p: PlotModel): PlotFrame {
   const yLabels = yTickLabels(p);
-  const legendW = p.series.length > 1 ? Math.max(...p.series.map((s) => textWidth(s.name, FONT))) + 40 : 0;
   const left =
     12 +
     (p.yLabel !== undefined ? FONT + 10 : 0) +
     Math.max(...yLabels.map((l) => textWidth(l, FONT - 1))) +
     8;
   const top = p.title !== undefined ? 44 : 16;
-  const right = p.width - 16 - legendW;
-  const bottom = p.height - (p.xLabel !== undefined ? 46 : 28) - (p.downsampled ? 14 : 0);
+  const axisBand = p.xLabel !== undefined ? 46 : 28;
+  const bottom = p.height - axisBand - (p.downsampled ? 14 : 0);
+  const legend = legendLayout(p, { left, top, right: p.width - 16, bottom, axisEnd: bottom + axisBand });
+  const right = p.width - 16 - legend.width;
   const [x0, x1] = p.xRange;
   const [y0, y1] = p.logY ? p.yRange.map(Math.log10) : p.yRange;
   return {
@@ -43,6 +48,8 @@ export function plotFrame(p: PlotModel): PlotFrame {
     top,
     right,
     bottom,
+    height: p.height + legend.height,
+    legend,
     px: (x) => left + ((x - x0) / (x1 - x0)) * (right - left),
     py: (y) => bottom - (((p.logY ? Math.log10(y) : y) - y0!) / (y1! - y0!)) * (bottom - top),
   };
@@ -60,7 +67,7 @@ function yTickLabels(p: PlotModel): string[] {
  */
 export function plotSvgFromModel(p: PlotModel): string {
   const f = plotFrame(p);
-  const out = [svgOpen(p.width, p.height, p.title ?? "line plot", fonts.sans)];
+  const out = [svgOpen(p.width, f.height, p.title ?? "line plot", fonts.sans)];
   if (p.title !== undefined) {
     out.push(
       el("text", { x: 12, y: 12 + 15, "font-size": 15, "font-weight": 600, fill: colors.text }, esc(p.title)),
@@ -68,10 +75,10 @@ export function plotSvgFromModel(p: PlotModel): string {
   }
   out.push(axes(p, f));
   p.series.forEach((s) => out.push(seriesSvg(s, p, f)));
-  if (p.series.length > 1) out.push(legend(p, f));
+  if (f.legend.placement !== "none") out.push(legend(f.legend));
   if (p.downsampled) {
     const note = `long series shown with ${Math.max(...p.series.map((s) => s.x.length))} of ${Math.max(...p.series.map((s) => s.length))} points (min and max of each stretch kept)`;
-    out.push(el("text", { x: 12, y: p.height - 8, "font-size": FONT - 1, fill: colors.muted }, esc(note)));
+    out.push(el("text", { x: 12, y: f.height - 8, "font-size": FONT - 1, fill: colors.muted }, esc(note)));
   }
   out.push("</svg>");
   return out.join("");
@@ -193,24 +200,35 @@ function seriesSvg(s: PlotSeries, p: PlotModel, f: PlotFrame): string {
   return out.join("");
 }
 
-function legend(p: PlotModel, f: PlotFrame): string {
-  const x = f.right + 16;
+/** One entry per listed series (a <title> with the full name where it is cut), then "+N more". */
+function legend(L: LegendLayout): string {
   const out = ['<g class="legend">'];
-  p.series.forEach((s, k) => {
-    const y = f.top + 8 + k * 20;
+  for (const item of L.items) {
+    const cut = item.label !== item.name;
     out.push(
+      '<g class="legend-item">',
+      cut ? title(item.name) : "",
       el("line", {
-        x1: x,
-        x2: x + 18,
-        y1: y,
-        y2: y,
-        stroke: s.color,
+        x1: item.x,
+        x2: item.x + 18,
+        y1: item.y,
+        y2: item.y,
+        stroke: item.color,
         "stroke-width": 3,
         "stroke-linecap": "round",
       }),
+      el(
+        "text",
+        { x: item.x + 24, y: item.y + 4, "font-size": LEGEND_FONT, fill: colors.text },
+        esc(item.label),
+      ),
+      "</g>",
     );
-    out.push(el("text", { x: x + 24, y: y + 4, "font-size": FONT, fill: colors.text }, esc(s.name)));
-  });
+  }
+  if (L.more) {
+    const { x, y, text } = L.more;
+    out.push(el("text", { x, y: y + 4, "font-size": LEGEND_FONT, fill: colors.muted }, esc(text)));
+  }
   out.push("</g>");
   return out.join("");
 }

@@ -62,3 +62,13 @@ export function svgOpen(width: number, height: number, label: string, fontFamily
 export function figureHtml(svg: string, kind: string): string {
   return `<div class="gradlab-${kind}" style="overflow-x:auto;max-width:100%;line-height:0">${svg}</div>`;
 }
+
+/**
+ * Text cut to fit `maxWidth` px (by textWidth's estimate), ending in "…" when cut.
+ * @example ellipsize("learning rate 0.1, momentum 0.9", 100, 12) // "learning rat…"
+ */
+export function ellipsize(text: string, maxWidth: number, fontSize: number): string {
+  const chars = [...text];
+  const fits = Math.max(1, Math.floor(maxWidth / (fontSize * 0.62)));
+  return chars.length <= fits ? text : `${chars.slice(0, fits - 1).join("")}…`;
+}

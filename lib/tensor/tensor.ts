@@ -6,9 +6,9 @@
 import type { AxisLabels, MimeBundle } from "../display/view.js";
 import { DISPLAY } from "../display/view.js";
 import { tensorBundle } from "../display/tensor.js";
+import { tensorText } from "../display/text.js";
 import type { Dual, Node } from "../autodiff/primitive.js";
 import type { DType, Storage } from "./dtype.js";
-import { formatTensor } from "./format.js";
 import * as ops from "./ops.js";
 import * as comp from "./composite.js";
 import { backward as runBackward } from "../autodiff/backward.js";
@@ -323,9 +323,13 @@ export class Tensor {
     return out;
   }
 
-  /** Plain-text form, NumPy style. @example String(tensor([1, 2])) // "tensor([1, 2])" */
+  /**
+   * Plain-text form, NumPy style: the same text as the display bundle's text/plain (one format for
+   * console.log, the REPL and `jupyter console`; a Jacobian prints as its labelled grid).
+   * @example String(tensor([1, 2])) // "tensor([1, 2], shape=[2], dtype=float64)"
+   */
   toString(): string {
-    return formatTensor(this);
+    return tensorText(this);
   }
 
   /** Rich display (Jupyter / Deno convention). */
@@ -333,8 +337,9 @@ export class Tensor {
     return tensorBundle(this);
   }
 
+  /** What console.log and Node's REPL print: the same text as `toString()`. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return formatTensor(this);
+    return tensorText(this);
   }
 }
 

@@ -321,6 +321,103 @@ describe.runIf(run)("in Chromium", () => {
     await page2.close();
   });
 
+  it("long series names: the legend sits in rows below a full-width plot, in SVG and in plotly", async () => {
+    const steps = Array.from({ length: 120 }, (_, i) => i);
+    const names = [
+      "train loss · lr 0.1 · momentum 0.9 · batch 64 · seed 1",
+      "validation loss · lr 0.1 · momentum 0.9 · batch 64 · seed 1",
+      "train loss · lr 0.01 with linear warm-up over 500 steps",
+    ];
+    const bundle = plot(
+      names.map((name, k) => ({
+        x: steps,
+        y: steps.map((i) => (2 + k / 3) * Math.exp(-i / 40) + 0.1),
+        name,
+      })),
+      { title: "Three runs", xLabel: "step", yLabel: "loss" },
+    ).bundle;
+    await b.show(bundle["text/html"] as string);
+    const page = b.page;
+    const svg = (await page.locator("svg").boundingBox())!;
+    const area = (await page.locator("g.series path").first().boundingBox())!;
+    expect(area.width).toBeGreaterThan(0.8 * svg.width);
+    const items = page.locator("g.legend-item");
+    expect(await items.count()).toBe(3);
+    for (let k = 0; k < 3; k++) {
+      const box = (await items.nth(k).boundingBox())!;
+      expect(box.y).toBeGreaterThan(area.y + area.height); // under the plot, not beside it
+      expect(box.x + box.width).toBeLessThanOrEqual(svg.x + svg.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(svg.y + svg.height);
+    }
+    const first = (await items.nth(0).locator("text").boundingBox())!;
+    const hover = await hoverAt(page, first.x + 10, first.y + first.height / 2);
+    expect(hover.tag).toBe("text");
+    // The <title> is the legend entry's: what the browser shows as its tooltip.
+    const tip = await items.nth(0).evaluate((g) => g.querySelector(":scope > title")?.textContent ?? null);
+    expect(tip).toBe(names[0]);
+    expect((await texts(page, "g.legend text"))[0]).toMatch(/…$/);
+    await b.screenshot("plot-long-names", { selector: "svg" });
+
+    const page2 = await b.newPage();
+    await page2.setContent('<!doctype html><meta charset="utf-8"><div id="plot"></div>');
+    await page2.addScriptTag({ content: plotlyJs() });
+    const fig = bundle[PLOTLY_MIME] as PlotlyFigure;
+    const invalid = await page2.evaluate(async (f) => {
+      const P = (window as unknown as { Plotly: PlotlyGlobal }).Plotly;
+      await P.newPlot("plot", f.data, f.layout);
+      return P.validate(f.data, f.layout) ?? [];
+    }, fig);
+    expect(invalid, JSON.stringify(invalid)).toEqual([]);
+    const plotArea = (await page2.locator("#plot .bglayer rect.bg, #plot .nsewdrag").first().boundingBox())!;
+    const legend = (await page2.locator("#plot .legend").boundingBox())!;
+    const paper = (await page2.locator("#plot .main-svg").first().boundingBox())!;
+    expect(plotArea.width).toBeGreaterThan(0.8 * paper.width);
+    expect(legend.y).toBeGreaterThan(plotArea.y + plotArea.height);
+    expect(legend.y + legend.height).toBeLessThanOrEqual(paper.y + paper.height + 1);
+    expect(await page2.locator("#plot .legend .traces").count()).toBe(3);
+    await b.screenshot("plot-long-names-plotly", { page: page2, selector: "#plot" });
+    await page2.close();
+  });
+
+  it("heatmaps with one zmin / zmax show the same value in the same colour, with the same colour bar", async () => {
+    const range = { zmin: -1, zmax: 1 };
+    const small = heatmap(
+      [
+        [0.5, -0.25],
+        [0, 0.9],
+      ],
+      { ...range, title: "layer 1" },
+    ).bundle;
+    const large = heatmap(
+      [
+        [0.5, -3],
+        [0, 4],
+      ],
+      { ...range, title: "layer 2" },
+    ).bundle;
+    await b.show(
+      `<div style="display:flex;gap:16px">${small["text/html"] as string}${large["text/html"] as string}</div>`,
+    );
+    const page = b.page;
+    const svgs = page.locator("svg");
+    const cell = async (n: number, k: number) => {
+      const r = (await svgs.nth(n).locator("g.cells rect").nth(k).boundingBox())!;
+      return colorAt(page, r.x + 3, r.y + 3);
+    };
+    expect(near(await cell(0, 0), await cell(1, 0))).toBe(true); // 0.5 in both
+    expect(near(await cell(1, 1), hexRgb("#2166ac"))).toBe(true); // −3 clamped to the blue end
+    expect(near(await cell(1, 3), hexRgb("#b2182b"))).toBe(true); // 4 clamped to the red end
+    const bar = (n: number) =>
+      svgs
+        .nth(n)
+        .locator("g.colorbar text")
+        .evaluateAll((es) => es.map((e) => e.textContent));
+    expect(await bar(0)).toEqual(await bar(1));
+    const r = (await svgs.nth(1).locator("g.cells rect").nth(3).boundingBox())!;
+    expect((await hoverAt(page, r.x + 3, r.y + 3)).title).toBe("[1, 1] = 4.0");
+    await b.screenshot("heatmap-shared-range", { selector: "#output" });
+  });
+
   it("nothing was fetched and nothing logged an error", () => {
     expect(b.networkRequests()).toEqual([]);
     expect(b.consoleErrors).toEqual([]);

@@ -84,6 +84,73 @@ describe("heatmap bundle", () => {
     );
   });
 
+  it("zmin / zmax fix the colour range: figures share a scale, values beyond are clamped in colour only", () => {
+    const range = { zmin: -1, zmax: 1 };
+    const small = heatmapBundle([[-0.5, 0, 0.5]], range);
+    const large = heatmapBundle([[-4, 0, 0.5, 2]], range);
+    const fills = (b: Record<string, unknown>) => cellRects(svgOf(b)).map((r) => r.getAttribute("fill"));
+    // The same value has the same colour in both figures, though their own ranges differ 8-fold.
+    expect(fills(small)[2]).toBe(fills(large)[2]);
+    expect(fills(small)[1]).toBe("#f7f7f7");
+    // Beyond the range: the end colours, exactly as at zmin and zmax.
+    expect(fills(large)[0]).toBe("#2166ac");
+    expect(fills(large)[3]).toBe("#b2182b");
+    expect(fills(heatmapBundle([[-1, 1]], range))).toEqual(["#2166ac", "#b2182b"]);
+    // Hover titles and cell texts keep the exact values.
+    expect(cellRects(svgOf(large)).map(titleOf)).toEqual([
+      "[0, 0] = −4.0",
+      "[0, 1] = 0.0",
+      "[0, 2] = 0.5",
+      "[0, 3] = 2.0",
+    ]);
+    // The colour bar spans [zmin, zmax], read top to bottom.
+    const bar = group(svgOf(large), "colorbar");
+    const ticks = elements(bar, "text").sort(
+      (a, b) => Number(a.getAttribute("y")) - Number(b.getAttribute("y")),
+    );
+    expect(ticks.map(text)).toEqual(["1.0", "0.5", "0.0", "−0.5", "−1.0"]);
+    // plotly: the same range and stops, the exact values in z.
+    const trace = (large[PLOTLY_MIME] as PlotlyFigure).data[0]!;
+    expect([trace.zmin, trace.zmax]).toEqual([-1, 1]);
+    expect(trace.z).toEqual([[-4, 0, 0.5, 2]]);
+    expect(large["text/plain"]).toMatch(/^heatmap · diverging colours over \[-1, 1\] \(fixed\)/);
+  });
+
+  it("an asymmetric fixed range keeps white at 0 (both in the SVG and in plotly's stops)", () => {
+    const b = heatmapBundle([[-1, 0, 3]], { zmin: -1, zmax: 3 });
+    expect(cellRects(svgOf(b)).map((r) => r.getAttribute("fill"))).toEqual(["#2166ac", "#f7f7f7", "#b2182b"]);
+    const stops = (b[PLOTLY_MIME] as PlotlyFigure).data[0]!.colorscale as [number, string][];
+    expect(stops.find(([, c]) => c === "#f7f7f7")![0]).toBeCloseTo(0.25, 12); // (0 − zmin) / (zmax − zmin)
+    expect(stops[0]).toEqual([0, "#2166ac"]);
+    expect(stops.at(-1)).toEqual([1, "#b2182b"]);
+    // A colour between stops: 1.5 is halfway from 0 (white) to 3 (red end) → the red stop in the middle.
+    expect(cellRects(svgOf(heatmapBundle([[1.5]], { zmin: -1, zmax: 3 })))[0]!.getAttribute("fill")).toBe(
+      "#f4a582",
+    );
+    // A sequential range when it does not cross 0; one end alone takes the other from the values.
+    expect(
+      (heatmapBundle([[0.2, 0.4]], { zmin: 0, zmax: 1 })[PLOTLY_MIME] as PlotlyFigure).data[0],
+    ).toMatchObject({
+      zmin: 0,
+      zmax: 1,
+      colorscale: expect.arrayContaining([[0, "#440154"]]),
+    });
+    expect((heatmapBundle([[0.2, 0.4]], { zmin: 0 })[PLOTLY_MIME] as PlotlyFigure).data[0]).toMatchObject({
+      zmin: 0,
+      zmax: 0.4,
+    });
+  });
+
+  it("rejects a colour range that is empty or not finite, naming it", () => {
+    expect(() => heatmap([[1, 2]], { zmin: 2, zmax: 1 })).toThrow(
+      /heatmap: zmin must be less than zmax, got zmin = 2 and zmax = 1/,
+    );
+    expect(() => heatmap([[1, 2]], { zmax: NaN })).toThrow(/heatmap: zmax must be a finite number, got NaN/);
+    expect(() => heatmap([[-3, -2]], { zmin: 0 })).toThrow(
+      /zmin = 0 and zmax = 0 \(the other end taken from/,
+    );
+  });
+
   it("has a colour bar running from max (top) to min (bottom) with ticks including 0", () => {
     const doc = svgOf(heatmapBundle(jac));
     const bar = group(doc, "colorbar");

@@ -115,7 +115,7 @@ describe.runIf(run)("display kinds through gradlab's kernel (nbclient)", () => {
 
   it("a Jacobian: ∂f_i and ∂(given names) in text, table and LaTeX", () => {
     const d = result("jacobian");
-    expect(d["text/plain"]).toMatch(/^∂f\/∂x · shape \[3, 3\] · float64\n\s+∂a\s+∂b\s+∂c\n∂f₁/);
+    expect(d["text/plain"]).toMatch(/^∂f\/∂\(a, b, c\) · shape \[3, 3\] · float64\n\s+∂a\s+∂b\s+∂c\n∂f₁/);
     const doc = parseXml(`<root>${d["text/html"] as string}</root>`);
     expect(elements(doc, "th").map(text)).toEqual(["", "∂a", "∂b", "∂c", "∂f₁", "∂f₂", "∂f₃"]);
     // d sin(x²)/dx = 2x cos(x²) on the diagonal.

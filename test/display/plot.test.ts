@@ -16,6 +16,20 @@ function runs(d: string): [number, number][][] {
     .filter(Boolean)
     .map((run) => run.split("L").map((p) => p.trim().split(" ").map(Number) as [number, number]));
 }
+/** The plot area: the extent of the horizontal grid lines and of the y axis. */
+function plotArea(doc: Document) {
+  const lines = elements(group(doc, "axes"), "line").map((l) =>
+    ["x1", "x2", "y1", "y2"].map((a) => Number(l.getAttribute(a))),
+  );
+  const yAxis = lines.find(([x1, x2, y1, y2]) => x1 === x2 && y2! - y1! > 20)!;
+  const grid = lines.filter(([, , y1, y2]) => y1 === y2);
+  return {
+    left: Math.min(...grid.map(([x1]) => x1!)),
+    right: Math.max(...grid.map(([, x2]) => x2!)),
+    top: yAxis[2]!,
+    bottom: yAxis[3]!,
+  };
+}
 const losses = Array.from({ length: 200 }, (_, i) => 2 * Math.exp(-i / 30) + 0.05);
 
 describe("plot", () => {
@@ -119,6 +133,84 @@ describe("plot", () => {
     ]);
   });
 
+  it("keeps a short legend beside the plot, clear of the plot area", () => {
+    const doc = svgOf(
+      plotBundle([
+        { y: [1, 2, 3], name: "train" },
+        { y: [2, 2, 1], name: "test" },
+      ]),
+    );
+    const area = plotArea(doc);
+    const legendXs = elements(group(doc, "legend"), "line").map((l) => Number(l.getAttribute("x1")));
+    expect(Math.min(...legendXs)).toBeGreaterThan(area.right);
+    expect(area.right - area.left).toBeGreaterThan(400);
+    expect(elements(group(doc, "legend"), "title")).toEqual([]); // nothing cut, nothing to explain
+  });
+
+  it("puts long names in rows below the plot, cut with … (full name in a <title>); plotly the same", () => {
+    const names = [
+      "train loss, learning rate 0.1, momentum 0.9, batch 64",
+      "validation loss, learning rate 0.1, momentum 0.9, batch 64",
+      "train loss, learning rate 0.01 with warm-up",
+    ];
+    const series = names.map((name, k) => ({ y: losses.map((v) => v * (1 + k / 4)), name }));
+    const b = plotBundle(series, { xLabel: "step", yLabel: "loss" });
+    const doc = svgOf(b);
+    const area = plotArea(doc);
+    // The plot area is as wide and as tall as with no legend at all (one series over the same y range).
+    const alone = series.flatMap((s) => s.y);
+    const plain = plotArea(svgOf(plotBundle(alone, { xLabel: "step", yLabel: "loss" })));
+    expect(area).toEqual(plain);
+    expect(area.right - area.left).toBeGreaterThan(500);
+    const svgHeight = Number(doc.documentElement!.getAttribute("height"));
+    expect(svgHeight).toBeGreaterThan(340); // the rows are added below
+    const items = elements(group(doc, "legend"), "g");
+    expect(items).toHaveLength(3);
+    const labels = items.map((g) => text(elements(g, "text")[0]!));
+    const xLabelY = Math.max(
+      ...elements(group(doc, "axes"), "text")
+        .filter((t) => text(t) === "step")
+        .map((t) => Number(t.getAttribute("y"))),
+    );
+    items.forEach((g, k) => {
+      const y = Number(elements(g, "text")[0]!.getAttribute("y"));
+      expect(y).toBeGreaterThan(xLabelY); // below the x axis title
+      expect(y).toBeLessThan(svgHeight);
+      expect(labels[k]!.endsWith("…")).toBe(true);
+      expect(names[k]!.startsWith(labels[k]!.slice(0, -1))).toBe(true);
+      expect(text(elements(g, "title")[0]!)).toBe(names[k]);
+    });
+    // plotly: a horizontal legend under the plot, the same cut labels; hover keeps the full name.
+    const fig = b[PLOTLY_MIME] as PlotlyFigure;
+    expect(fig.data.map((t) => t.name)).toEqual(labels);
+    expect(fig.data.map((t) => t.hovertemplate)).toEqual(
+      names.map((n) => `${n}: (%{x}, %{y})<extra></extra>`),
+    );
+    expect(fig.layout.height).toBe(svgHeight);
+    const legend = fig.layout.legend as { orientation: string; y: number; yref: string };
+    expect(legend).toMatchObject({ orientation: "h", yref: "container", yanchor: "top" });
+    const margin = fig.layout.margin as { l: number; r: number; t: number; b: number };
+    const plotlyArea = [margin.l, 600 - margin.r, margin.t, svgHeight - margin.b];
+    [area.left, area.right, area.top, area.bottom].forEach((v, k) => expect(plotlyArea[k]).toBeCloseTo(v, 1));
+    expect((1 - legend.y) * svgHeight).toBeGreaterThan(xLabelY); // the legend's top is under the axis title
+  });
+
+  it("many series: at most 4 legend rows and '+N more'; plotly hides the same ones from its legend", () => {
+    const series = Array.from({ length: 40 }, (_, k) => ({ y: [k, k + 1, k + 3], name: `run ${k}` }));
+    const b = plotBundle(series);
+    const doc = svgOf(b);
+    const legend = group(doc, "legend");
+    const items = elements(legend, "g");
+    const rows = new Set(items.map((g) => elements(g, "line")[0]!.getAttribute("y1")));
+    expect(rows.size).toBeLessThanOrEqual(4);
+    const more = /^\+(\d+) more$/.exec(text(elements(legend, "text").at(-1)!))!;
+    expect(items.length + Number(more[1])).toBe(40);
+    expect(paths(doc)).toHaveLength(40); // every line is still drawn
+    const fig = b[PLOTLY_MIME] as PlotlyFigure;
+    expect(fig.data.filter((t) => t.showlegend === false)).toHaveLength(Number(more[1]));
+    expect((fig.layout.annotations as { text: string }[])[0]!.text).toBe(more[0]);
+  });
+
   it("escapes series names and titles", () => {
     const b = plotBundle({ y: [1, 2], name: "<img src=x onerror=alert(1)>" }, { title: "<b>&" });
     expect(b["image/svg+xml"]).not.toContain("<img");
@@ -134,6 +226,42 @@ describe("html and markdown", () => {
       "text/plain": "epoch 3: loss < 0.1",
     });
   });
+  it("html() text/plain: figures become [figure], whitespace collapses, one line per block", () => {
+    const figure = plotBundle([3, 2, 1], { title: "loss" })["text/html"] as string;
+    const source = `<div class="report">
+        <h3>Epoch   3</h3>
+        ${figure}
+        <p>train loss&nbsp;0.12,\n   test &#8722;0.5 &amp; &#x2713;</p>
+        <img src="data:image/png;base64,AAAA" alt="weights W1">
+        <svg width="10" height="10"><svg><text>nested</text></svg><title>hidden</title></svg>
+        <script>console.log("not text")</script><style>p { color: red }</style>
+        <table><tr><th>step</th><td>1</td><td>2</td></tr></table>
+      </div>`;
+    expect(html(source).bundle["text/plain"]).toBe(
+      [
+        "Epoch 3",
+        "[figure: loss]",
+        "train loss 0.12, test −0.5 & ✓",
+        "[image: weights W1]",
+        "[figure]",
+        "step 1 2",
+      ].join("\n"),
+    );
+  });
+
+  it("html() text/plain stays short for long HTML", () => {
+    const rows = Array.from({ length: 500 }, (_, i) => `<p>row ${i} ${"x".repeat(40)}</p>`).join("");
+    const plain = html(rows).bundle["text/plain"] as string;
+    expect(plain.split("\n").length).toBeLessThanOrEqual(12);
+    expect([...plain].length).toBeLessThanOrEqual(600);
+    expect(plain.startsWith("row 0 x")).toBe(true);
+    expect(plain.endsWith("…")).toBe(true);
+    const long = html(`<p>${"word ".repeat(1000)}</p>`).bundle["text/plain"] as string;
+    expect([...long].length).toBe(600);
+    expect(long.endsWith("…")).toBe(true);
+    expect(html("<b>short</b>").bundle["text/plain"]).toBe("short"); // not cut, no …
+  });
+
   it("markdown() shows Markdown", () => {
     expect(markdown("**bold** $x$").bundle).toEqual({
       "text/markdown": "**bold** $x$",

@@ -158,6 +158,13 @@ describe.each([
     expect(valueOf(await engine.execute("Promise.resolve(3)"))).toBeInstanceOf(Promise);
   });
 
+  it("gives __dirname, __filename and import.meta for the notebook's folder", async () => {
+    const engine = createEngine({ cwd: process.cwd(), check });
+    const code =
+      "[__dirname, __filename.startsWith(__dirname), import.meta.dirname, import.meta.url.startsWith('file:')]";
+    expect(valueOf(await engine.execute(code))).toEqual([process.cwd(), true, process.cwd(), true]);
+  });
+
   it("calls a cell's function with `this` undefined, as written", async () => {
     const engine = createEngine({ cwd: process.cwd(), check });
     const cells = ["function self(this: unknown) { return this }", "self()"];

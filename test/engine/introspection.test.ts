@@ -3,7 +3,8 @@
  * span they replace, signatures with doc comments, and parser-based completeness verdicts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createEngine, runCells } from "./helpers.js";
+import * as fs from "node:fs";
+import { createEngine, runCells, tempFolder, writeFiles } from "./helpers.js";
 import type { Engine } from "../../kernel/engine/types.js";
 
 describe.each([{ check: true }, { check: false }])("completion (check: $check)", ({ check }) => {
@@ -69,6 +70,30 @@ describe.each([{ check: true }, { check: false }])("completion (check: $check)",
   it("completes inside code that does not parse", async () => {
     const r = await engine.complete("if (point.al", 12);
     expect(r.matches).toEqual(["alpha"]);
+  });
+});
+
+describe("completion of imports", () => {
+  it.each([{ check: true }, { check: false }])("names and paths (check: $check)", async ({ check }) => {
+    const folder = tempFolder("complete-imports");
+    try {
+      writeFiles(folder, {
+        "helpers/util-one.ts": "export const one = 1\n",
+        "helpers/other.ts": "export {}\n",
+      });
+      const engine = createEngine({ cwd: folder, check });
+      const named = await engine.complete("import { tens } from 'gradlab'", 13);
+      expect(named).toMatchObject({ cursor_start: 9, cursor_end: 13 });
+      expect(named.matches).toEqual(expect.arrayContaining(["tensor"]));
+      const code = "import { one } from './helpers/util-'";
+      const paths = await engine.complete(code, code.length - 1);
+      expect(paths.matches).toEqual(["util-one"]);
+      expect(code.slice(paths.cursor_start, paths.cursor_end)).toBe("util-");
+      const member = await engine.complete("import { o", 10);
+      expect(member.cursor_start).toBe(9);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

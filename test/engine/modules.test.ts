@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import {
   createEngine,
   errorOf,
@@ -78,6 +79,7 @@ beforeAll(() => {
       "export function greet(name: string): string { return `hi ${name} ${helperValue}` }\n" +
       "export function fail(): never {\n  const why: string = 'local failure'\n  throw new Error(why)\n}\n",
     "lib/helper.ts": "export const helperValue: number = 40 + 2\n",
+    "uses-gradlab.ts": "import { tensor } from 'gradlab'\nexport const made = tensor([1, 2])\n",
     "cyc-a.ts": "import { b } from './cyc-b.ts'\nexport const a = () => b\n",
     "cyc-b.ts": "import { a } from './cyc-a.ts'\nexport const b = a\n",
     "data.json": JSON.stringify({ k: 1 }),
@@ -133,6 +135,11 @@ const imports = [
     cells: ["const u = require('./util.ts')", "u.greet('d')"],
     value: "hi d 42",
   },
+  {
+    name: "local .ts importing gradlab",
+    cells: ["import { made } from './uses-gradlab.ts'", "made.shape"],
+    value: [2],
+  },
   { name: "JSON next to the notebook", cells: ["import data from './data.json'", "data.k"], value: 1 },
   {
     name: "gradlab despite a decoy",
@@ -172,6 +179,27 @@ describe.each([{ check: true }, { check: false }])("imports (check: $check)", ({
     const later = new Date(Date.now() + 5_000);
     fs.utimesSync(file, later, later);
     expect(valueOf(await runCells(engine, cells))).toBe(2);
+  });
+});
+
+describe("one gradlab for everyone", () => {
+  it("gives cells and local modules the same library instance (in a plain Node process, as the kernel)", () => {
+    // vitest loads dynamic imports through its own module runner, so this runs where the kernel runs
+    const script = `
+      const { createEngine } = await import(process.argv[1]);
+      const engine = createEngine({ cwd: process.argv[2], check: false });
+      await engine.execute("import { Tensor } from 'gradlab'");
+      await engine.execute("import { made } from './uses-gradlab.ts'");
+      await engine.execute("import { only } from 'esm-only'"); // must not print Node's ExperimentalWarning
+      console.log(JSON.stringify(await engine.execute("made instanceof Tensor && only() === 'import-only'")));
+    `;
+    const engine = path.join(process.cwd(), "dist", "kernel", "engine", "index.js");
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, engine, notebook], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout.trim())).toEqual({ ok: true, hasValue: true, value: true });
   });
 });
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { add, matmul, mul, sum, square, sub, tanh, tensor, DISPLAY, type Tensor } from "gradlab";
 import { backpropSteps, backpropTrace, type BackpropTrace } from "../../lib/autodiff/trace.js";
-import { loadGraphviz } from "../../lib/display/graph/index.js";
+import { graph, loadGraphviz } from "../../lib/display/graph/index.js";
+import { nodeLabels } from "../../lib/display/graph/node-label.js";
 import { stepper, DISPLAY_ID, Stepper } from "../../lib/display/stepper/index.js";
 import { stepViews } from "../../lib/display/stepper/model.js";
 import { stepperScript } from "../../lib/display/stepper/script.js";
@@ -88,7 +89,8 @@ describe("step model", () => {
     // A node used by two ops gets the multivariate chain rule: the sum of both terms.
     const x = tensor([0.5], { requiresGrad: true, name: "x" });
     const sv = stepViews(backpropTrace(add(sum(mul(x, tensor([3]))), sum(tanh(x)))));
-    const xs = sv.find((v) => v.main.title === "∂L/∂x")!;
+    // The unnamed loss is y here (no tensor bears that name), as in graph(): see rootSymbol.
+    const xs = sv.find((v) => v.main.title === "∂y/∂x")!;
     expect(xs.tex[0][0]).toContain(" + ");
     expect(sv.filter((v) => v.pullbacks.some((p) => p.accumulates))).toHaveLength(2);
   });
@@ -227,5 +229,38 @@ describe("limits", () => {
     for (let i = 0; i < 400; i++) y = tanh(y);
     expect(() => stepper(sum(y))).toThrow(/402 steps, more than maxSteps \(300\)/);
     expect(stepper(sum(y), { maxSteps: 500 }).length).toBe(402);
+  });
+});
+
+describe("one symbol for the traced tensor in graph() and stepper()", () => {
+  beforeAll(async () => {
+    await loadGraphviz();
+  });
+
+  it("calls an unnamed output y in the graph's title, card and text, and in the stepper's formulas", async () => {
+    const x = tensor([0.5, -1], { requiresGrad: true, name: "x" });
+    const y = sum(tanh(x));
+    const g = graph(y);
+    expect(g.text().split("\n")[0]).toBe("computation graph of y (3 nodes)");
+    expect(g.text()).toContain("y = sum(");
+    const out = nodeLabels(g.trace)[g.trace.output];
+    expect(out).toMatchObject({ title: "y", tag: "sum" });
+    expect(await g.svg()).toContain("computation graph of y");
+    const s = stepper(y);
+    expect(s.views[0].title).toContain("∂y/∂y = 1");
+    expect(s.views.map((v) => v.main.title)).toContain("∂y/∂x");
+    expect(s.views.flatMap((v) => v.tex.flat()).join(" ")).toContain("\\partial y}");
+    expect(s.views.flatMap((v) => v.tex.flat()).join(" ")).not.toMatch(/\\partial L\b|v_\{2\}/);
+    expect(await s.html()).toContain(">y<");
+  });
+
+  it("uses L for an unnamed loss when a tensor is already named y, in both", () => {
+    const { loss } = lossOf321();
+    const t = backpropTrace(loss);
+    const s = stepper(t);
+    expect(s.views[0].main.title).toBe("∂L/∂L");
+    expect(s.text(0)).toContain("∂L/∂L");
+    expect(graph(t).text().split("\n")[0]).toMatch(/^computation graph of L /);
+    expect(graph(t).text()).toMatch(/\n {2}L += sum\(/);
   });
 });

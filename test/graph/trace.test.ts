@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   add,
   flatten,
+  jacobian,
   localJacobian,
+  nn,
+  relu,
+  softmax,
   matmul,
   mean,
   mul,
@@ -240,10 +244,10 @@ describe("backpropTrace", () => {
     expect(tanhStep.pullbacks[0].jacobian).toEqual(
       [1 - h[0] ** 2, 0, 0, 1 - h[1] ** 2].map((v) => expect.closeTo(v, 12)),
     );
-    // sigmoid is a composite; its chain of primitives still matches gradlab's own localJacobian per node.
+    // Expanded, sigmoid's chain of primitives matches gradlab's own localJacobian per node.
     const z = tensor([0.4, -0.7], { requiresGrad: true });
     const s = sigmoid(z);
-    const sbt = backpropTrace(sum(s));
+    const sbt = backpropTrace(sum(s), { composites: "expand" });
     const last = sbt.steps[1]; // the add that ends sigmoid
     const J = localJacobian(s, 0)!;
     close(last.pullbacks[0].jacobian!, J.data);
@@ -301,5 +305,138 @@ describe("backpropSteps on an independent float64 reference", () => {
   it("is a pure function of the trace", () => {
     const again: Trace = JSON.parse(JSON.stringify(t));
     expect(backpropSteps(again, refVjp(again))).toEqual(bt.steps);
+  });
+});
+
+/** The lecture's y = σ(W2 · tanh(W1 x + b1) + b2), with x a named input. */
+function lectureNet(xGrad: boolean) {
+  const W1 = tensor(
+    [
+      [0.2, -0.4, 0.1],
+      [0.5, 0.3, -0.2],
+    ],
+    { requiresGrad: true, name: "W1" },
+  );
+  const x = tensor([1, 2, -1], { requiresGrad: xGrad, name: "x" });
+  const b1 = tensor([0.1, -0.1], { requiresGrad: true, name: "b1" });
+  const W2 = tensor([[0.7, -0.6]], { requiresGrad: true, name: "W2" });
+  const b2 = tensor([0.05], { requiresGrad: true, name: "b2" });
+  const y = sigmoid(add(matmul(W2, tanh(add(matmul(W1, x), b1))), b2));
+  return { y, leaves: { W1, x, b1, W2, b2 } };
+}
+
+/** Every leaf's last upstream in the steps equals its .grad after backward(). */
+function expectFinalGradsOfBackward(bt: BackpropTrace, loss: Tensor, leaves: Record<string, Tensor>): void {
+  loss.backward();
+  for (const [name, leaf] of Object.entries(leaves)) {
+    if (!leaf.requiresGrad) continue;
+    const node = bt.nodes.find((n) => n.name === name)!;
+    close(bt.steps.find((st) => st.node === node.id)!.upstream, leaf.grad!.data);
+  }
+}
+
+describe("composite ops as one node", () => {
+  it("draws the lecture's net as matmul, add, tanh, matmul, add, sigmoid over W1, b1, W2, b2, x", () => {
+    const { y } = lectureNet(true);
+    const t = trace(y);
+    expect(t.nodes.filter((n) => n.inputs.length > 0).map((n) => n.op)).toEqual([
+      "matmul",
+      "add",
+      "tanh",
+      "matmul",
+      "add",
+      "sigmoid",
+    ]);
+    const leaves = t.nodes.filter((n) => n.inputs.length === 0).map((n) => n.name);
+    expect(leaves.sort()).toEqual(["W1", "W2", "b1", "b2", "x"]);
+    const sig = t.nodes[t.output];
+    expect(sig).toMatchObject({ op: "sigmoid", shape: [1], primitives: ["mul", "tanh", "mul", "add"] });
+    expect(sig.inputs).toHaveLength(1); // its 0.5 constants are inside it
+    expect(t.nodes[sig.inputs[0]].op).toBe("add");
+  });
+
+  it("keeps the chain exact: products chain, product = upstream · J, final grads = backward()", () => {
+    const { y, leaves } = lectureNet(true);
+    const bt = backpropTrace(y);
+    expectProductsChain(bt);
+    expect(expectProductIsUpstreamTimesJacobian(bt)).toBeGreaterThanOrEqual(8);
+    expectFinalGradsOfBackward(bt, y, leaves);
+  });
+
+  it("gives the composite's own Jacobian: sigmoid's is diag(σ(1 − σ)), pulled through its primitives", () => {
+    const z = tensor([0.4, -0.7, 2.5], { requiresGrad: true, name: "z" });
+    const bt = backpropTrace(sum(sigmoid(z)));
+    const step = bt.steps.find((st) => bt.nodes[st.node].op === "sigmoid")!;
+    const sv = [0.4, -0.7, 2.5].map((v) => 1 / (1 + Math.exp(-v)));
+    const diag = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? sv[i] * (1 - sv[i]) : 0)));
+    close(step.pullbacks[0].jacobian!, diag, 1e-12);
+    // …and gradlab's jacobian transform agrees.
+    close(step.pullbacks[0].jacobian!, jacobian((v: Tensor) => sigmoid(v), z).data, 1e-12);
+  });
+
+  it('shows the primitives with { composites: "expand" } or { raw: true }, with the same final grads', () => {
+    const { y } = lectureNet(true);
+    const ops = (o: object) =>
+      trace(y, o)
+        .nodes.filter((n) => n.inputs.length > 0)
+        .map((n) => n.op);
+    expect(ops({ composites: "expand" }).slice(-4)).toEqual(["mul", "tanh", "mul", "add"]);
+    expect(ops({ raw: true })).toContain("reshape");
+    expect(ops({ raw: true }).slice(-4)).toEqual(["mul", "tanh", "mul", "add"]);
+    const grouped = backpropTrace(y);
+    const expanded = backpropTrace(y, { composites: "expand" });
+    expectProductsChain(expanded);
+    for (const name of ["W1", "x", "b1", "W2", "b2"]) {
+      const last = (bt: BackpropTrace) => bt.steps.find((st) => bt.nodes[st.node].name === name)!.upstream;
+      close(last(grouped), last(expanded));
+    }
+  });
+
+  it("groups nested scopes at the outermost composite (crossEntropy/logSoftmax/logsumexp)", () => {
+    const logits = tensor(
+      [
+        [1, -0.5, 2],
+        [0.3, 0.2, -1],
+      ],
+      { requiresGrad: true, name: "logits" },
+    );
+    const loss = nn.crossEntropy(logits, [2, 0]);
+    const bt = backpropTrace(loss);
+    expect(bt.nodes.filter((n) => n.inputs.length > 0).map((n) => n.op)).toEqual(["crossEntropy"]);
+    const ce = bt.nodes[bt.output];
+    expect(ce.primitives).toEqual(expect.arrayContaining(["exp", "log", "sum", "neg", "div"]));
+    // Its one input is the logits: the one-hot targets and the detached max are constants inside it.
+    expect(ce.inputs.map((i) => bt.nodes[i].name)).toEqual(["logits"]);
+    expect(bt.nodes).toHaveLength(2);
+    // A named constant stays a card and an input.
+    const target = tensor([0, 0, 1], { name: "target" });
+    const named = trace(nn.crossEntropy(logits.index(0), target));
+    const args = named.nodes.at(-1)!.inputs.map((k) => named.nodes[k].name ?? named.nodes[k].op);
+    expect(args).toEqual(["slice", "target"]); // logits.index(0) is a slice
+    expectProductsChain(bt);
+    expect(expectProductIsUpstreamTimesJacobian(bt)).toBe(1);
+    expectFinalGradsOfBackward(bt, loss, { logits });
+  });
+
+  it("tells calls apart: separate branches, user-named results, an input used twice inside (relu)", () => {
+    const a = tensor([0.5, -1], { requiresGrad: true, name: "a" });
+    const two = trace(add(sum(sigmoid(a)), sum(softmax(sigmoid(mul(a, 2)).named("s")))));
+    expect(two.nodes.filter((n) => n.inputs.length > 0).map((n) => n.name ?? n.op)).toEqual([
+      "sigmoid",
+      "sum",
+      "mul",
+      "s",
+      "softmax",
+      "sum",
+      "add",
+    ]);
+    expect(two.nodes.find((n) => n.name === "s")!.op).toBe("sigmoid");
+    // relu(x) = where(x > 0, x, 0) reads x twice: one edge, the gradient of both uses.
+    const r = mul(relu(a), tensor([3, 4]));
+    const bt = backpropTrace(sum(r));
+    const reluNode = bt.nodes.find((n) => n.op === "relu")!;
+    expect(reluNode.inputs).toEqual([bt.nodes.findIndex((n) => n.name === "a")]);
+    expectProductsChain(bt);
+    expectFinalGradsOfBackward(bt, sum(r), { a });
   });
 });

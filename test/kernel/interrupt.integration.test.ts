@@ -102,6 +102,24 @@ describe("heartbeat and control while a cell busy-loops", () => {
   beforeAll(async () => (k = await startKernel()));
   afterAll(async () => k?.stop());
 
+  it("prints written just before a long computation arrive while it runs", async () => {
+    // Both lines are written within the coalescing delay, then the main thread never yields: only the
+    // socket thread can send the second one. The test waits for it, then stops the loop.
+    let seen!: () => void;
+    const both = new Promise<void>((r) => (seen = r));
+    let text = "";
+    const { finished } = await k.client.submit(`console.log("one"); console.log("two"); while (true) {}`, {
+      onMessage: (m) => {
+        if (m.header.msg_type === "stream") text += String(m.content.text);
+        if (text === "one\ntwo\n") seen();
+      },
+    });
+    await both;
+    await k.client.request("control", "interrupt_request", {}, { timeoutMs: 2000 });
+    expect((await finished).reply.content.status).toBe("error");
+    expect(text).toBe("one\ntwo\n");
+  });
+
   it("answers heartbeat and kernel_info on control during the loop", async () => {
     let seen!: () => void;
     const started = new Promise<void>((r) => (seen = r));

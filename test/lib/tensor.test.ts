@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import * as g from "gradlab";
 import { tensor, zeros, ones, full, eye, arange, linspace, rand, randn, DISPLAY, Random } from "gradlab";
+import { jacobian, tensorText, type Tensor } from "gradlab";
 
 describe("creation", () => {
   it("tensor from numbers, nested arrays and typed arrays", () => {
@@ -89,7 +90,7 @@ describe("seeded randomness", () => {
 
 describe("text and display", () => {
   it("plain text in NumPy style", () => {
-    expect(String(tensor([1, 2]))).toBe("tensor([1, 2])");
+    expect(String(tensor([1, 2]))).toBe("tensor([1, 2], shape=[2], dtype=float64)");
     expect(
       String(
         tensor([
@@ -97,20 +98,32 @@ describe("text and display", () => {
           [3, 4],
         ]),
       ),
-    ).toBe("tensor([[1.5, 2.0],\n        [3.0, 4.0]])");
-    expect(String(tensor(0.25))).toBe("tensor(0.25)");
-    expect(String(tensor([1], { dtype: "float32", name: "w" }))).toBe('tensor([1], dtype float32, name "w")');
-    expect(inspect(tensor([3]))).toBe("tensor([3])");
+    ).toBe("tensor([[1.5, 2.0],\n        [3.0, 4.0]], shape=[2, 2], dtype=float64)");
+    expect(String(tensor(0.25))).toBe("tensor(0.25, shape=[], dtype=float64)");
+    expect(String(tensor([1], { dtype: "float32", name: "w" }))).toBe(
+      'tensor([1], shape=[1], dtype=float32, name="w")',
+    );
+    expect(inspect(tensor([3]))).toBe("tensor([3], shape=[1], dtype=float64)");
   });
   it("large tensors are summarised", () => {
     const s = String(arange(2000));
     expect(s).toContain("...");
     expect(s.length).toBeLessThan(200);
   });
-  it("shows the op that made a tensor", () => {
-    const x = tensor([1], { requiresGrad: true });
-    expect(String(x)).toBe("tensor([1], requiresGrad)");
-    expect(String(x.exp())).toMatch(/op exp\)$/);
+  it("prints the same text as the display bundle's text/plain (one format)", () => {
+    const x = tensor([0.125, -2, 3e-6], { requiresGrad: true, name: "x" });
+    const J = jacobian((v: Tensor) => v.mul(v), tensor([1, 2]), {
+      outputNames: ["f", "g"],
+      inputNames: ["a", "b"],
+    });
+    for (const t of [x, x.exp(), arange(2000), tensor(7), J]) {
+      const plain = t[DISPLAY]()["text/plain"];
+      expect(String(t)).toBe(plain);
+      expect(inspect(t)).toBe(plain);
+      expect(`${t}`).toBe(tensorText(t));
+    }
+    // A Jacobian prints as its labelled grid, titled by the names.
+    expect(String(J).split("\n")[0]).toContain("∂(f, g)/∂(a, b)");
   });
   it("implements the Jupyter display symbol and the TensorView contract", () => {
     const t = tensor([[1, 2]]).named("W");

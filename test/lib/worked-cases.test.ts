@@ -39,7 +39,12 @@ describe("f(x,y) = 3x²y and g(x,y) = 2x + y⁸ stacked", () => {
         const J = jacobian(F, tensor([x, y]), { mode, inputNames: ["x", "y"], outputNames: ["f", "g"] });
         expect(J.shape).toEqual([2, 2]);
         close(J.data, want);
-        expect(J.labels).toEqual({ kind: "jacobian", rows: ["f", "g"], cols: ["x", "y"], title: "∂f/∂x" });
+        expect(J.labels).toEqual({
+          kind: "jacobian",
+          rows: ["f", "g"],
+          cols: ["x", "y"],
+          title: "∂(f, g)/∂(x, y)",
+        });
       }
     });
   it('mode "auto" keeps the reverse pass for wide Jacobians (f runs once) and switches to forward for tall ones', () => {

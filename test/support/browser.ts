@@ -11,6 +11,9 @@
  *     options.viewport                 default { width: 1000, height: 700 }; deviceScaleFactor default 1.
  *     options.allow(url) => boolean    requests to let through (still recorded). Default: none. data:,
  *                                      blob: and about: URLs never reach the network and are not routed.
+ *     options.allowWebSocket(url) => boolean  WebSockets to connect for real (e.g. a live Jupyter server's
+ *                                      kernel channels), messages forwarded both ways; still recorded.
+ *                                      Default: none (every WebSocket is closed at once).
  *   BrowserSession
  *     page                             a fresh page in a fresh context (own profile, no cache).
  *     newPage()                        another watched page in the same context.
@@ -65,6 +68,8 @@ export interface BrowserOptions {
   viewport?: { width: number; height: number };
   deviceScaleFactor?: number;
   allow?: (url: string) => boolean;
+  /** WebSockets to connect to their server (recorded with blocked: false). Default: none. */
+  allowWebSocket?: (url: string) => boolean;
 }
 
 export interface BrowserSession {
@@ -90,7 +95,9 @@ const launchArgs = [
   "--disable-sync",
   "--no-first-run",
   // Belt and braces beside the request routing: no host name resolves, so nothing can leave by accident.
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+  // Loopback stays reachable (the rules map IP literals too) for requests a test allows, e.g. a local
+  // Jupyter server at 127.0.0.1; the request routing still stops everything not allowed.
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ];
 
 /**
@@ -126,9 +133,13 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<Browser
     requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType(), blocked: !allowed });
     await (allowed ? route.continue() : route.abort("blockedbyclient"));
   });
+  const allowWebSocket = options.allowWebSocket ?? (() => false);
   await context.routeWebSocket(/.*/, (ws) => {
-    requests.push({ url: ws.url(), method: "GET", resourceType: "websocket", blocked: true });
-    void ws.close();
+    const allowed = allowWebSocket(ws.url());
+    requests.push({ url: ws.url(), method: "GET", resourceType: "websocket", blocked: !allowed });
+    // Connected, playwright forwards every message both ways; otherwise the page sees the socket close.
+    if (allowed) ws.connectToServer();
+    else void ws.close();
   });
   const watch = (page: Page): Page => {
     page.on("console", (m) => {

@@ -38,7 +38,8 @@ export class GraphView implements Displayable {
     const labels = nodeLabels(this.trace);
     const layout = layoutWith(graphviz, this.trace, labels, this.options);
     const title =
-      this.options.title ?? `computation graph of ${nodeSymbol(this.trace.nodes[this.trace.output])}`;
+      this.options.title ??
+      `computation graph of ${nodeSymbol(this.trace.nodes[this.trace.output], this.trace)}`;
     return renderGraphSvg(labels, layout, { title });
   }
 

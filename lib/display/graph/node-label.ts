@@ -12,7 +12,7 @@ export type NodeKind = "leaf" | "const" | "op" | "output";
 export interface NodeLabel {
   readonly id: number;
   readonly kind: NodeKind;
-  /** Bold title: the user's name, else the op (for op nodes) or `v{id}` (for leaves). */
+  /** Bold title: the user's name (the root symbol for the output), else the op (ops) or `v{id}` (leaves). */
   readonly title: string;
   /** Grey tag beside the title: the op of a named op node, or `v{id}` of an unnamed one. */
   readonly tag: string;
@@ -39,11 +39,25 @@ export const CARD = {
 } as const;
 
 /**
- * The text symbol of a node: its name, else `v{id}`.
- * @example nodeSymbol(trace(y).nodes[2]) // "v2"
+ * What the traced tensor is called when the user did not name it: `y`, or `L` (then `out`) when another
+ * node already bears that name (a loss computed from a tensor named y). The graph and the stepper both use
+ * it, so a card, a chain-rule line and a title all say the same symbol.
+ * @example rootSymbol(trace(sigmoid(z))) // "y"
  */
-export function nodeSymbol(node: TraceNode): string {
-  return node.name ?? `v${node.id}`;
+export function rootSymbol(trace: Trace): string {
+  const out = trace.nodes[trace.output];
+  if (out.name !== undefined) return out.name;
+  const taken = new Set(trace.nodes.map((n) => n.name));
+  return ["y", "L", "out"].find((s) => !taken.has(s)) ?? `v${out.id}`;
+}
+
+/**
+ * The text symbol of a node: its name, the root symbol for the traced tensor (with `trace`), else `v{id}`.
+ * @example nodeSymbol(t.nodes[2], t) // "v2"
+ */
+export function nodeSymbol(node: TraceNode, trace?: Trace): string {
+  if (node.name !== undefined) return node.name;
+  return trace !== undefined && node.id === trace.output ? rootSymbol(trace) : `v${node.id}`;
 }
 
 /**
@@ -129,8 +143,10 @@ export function nodeLabels(
   return trace.nodes.map((node) => {
     const isOp = node.inputs.length > 0;
     const op = isOp ? opTitle(trace, node) : "";
-    const title = node.name ?? (isOp ? op : `v${node.id}`);
-    const tag = node.name !== undefined ? op : isOp ? `v${node.id}` : "";
+    // The traced tensor is titled by its symbol (y, L) like a named one, as in the stepper's formulas.
+    const name = node.id === trace.output ? rootSymbol(trace) : node.name;
+    const title = name ?? (isOp ? op : `v${node.id}`);
+    const tag = name !== undefined ? op : isOp ? `v${node.id}` : "";
     return {
       id: node.id,
       kind: nodeKind(trace, node),

@@ -13,12 +13,12 @@ export function graphText(trace: Trace): string {
   const labels = nodeLabels(trace);
   const arg = (i: number) => {
     const n = trace.nodes[i];
-    return isFolded(trace, n) ? formatNumber(n.value[0]) : nodeSymbol(n);
+    return isFolded(trace, n) ? formatNumber(n.value[0]) : nodeSymbol(n, trace);
   };
   const shown = trace.nodes.filter((n) => !isFolded(trace, n));
   const rows = shown.map((node) => {
     const label = labels[node.id];
-    const symbol = nodeSymbol(node);
+    const symbol = nodeSymbol(node, trace);
     const head =
       node.inputs.length === 0
         ? `${symbol}${node.requiresGrad ? "" : " (const)"}`
@@ -30,5 +30,5 @@ export function graphText(trace: Trace): string {
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const lines = rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
   const out = trace.nodes[trace.output];
-  return [`computation graph of ${nodeSymbol(out)} (${shown.length} nodes)`, ...lines].join("\n");
+  return [`computation graph of ${nodeSymbol(out, trace)} (${shown.length} nodes)`, ...lines].join("\n");
 }

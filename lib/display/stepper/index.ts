@@ -91,13 +91,8 @@ export class Stepper implements Displayable {
     this.#step = this.#clamp(options.start ?? 0);
     // Grad rows are sized for the final gradients, which the stepper writes in step by step.
     const grads = new Map(trace.steps.map((s) => [s.node, s.upstream]));
-    // The stepper calls an unnamed loss L (in titles and formulas): its card says so too.
-    const out = trace.nodes[trace.output];
-    const named =
-      out.name === undefined
-        ? { ...trace, nodes: trace.nodes.map((n) => (n === out ? { ...n, name: "L" } : n)) }
-        : trace;
-    this.#labels = nodeLabels(named, (node) => {
+    // Cards title the unnamed loss by the same root symbol (y, L) as the formulas (nodeLabels does that).
+    this.#labels = nodeLabels(trace, (node) => {
       const g = grads.get(node.id);
       return g === undefined ? undefined : summarize(g, node.shape);
     });

@@ -1,19 +1,20 @@
 /**
- * How the stepper names tensors: the user's name, `L` for an unnamed loss, `v{id}` otherwise; in LaTeX
+ * How the stepper names tensors: the user's name, the graph's root symbol (`y`, or `L` when a tensor is
+ * already named y) for an unnamed loss, `v{id}` otherwise; in LaTeX
  * (W1 → W_{1}) and per element (h₁, W1₁,₂) for Jacobian row and column headers.
  */
 import type { Trace, TraceNode } from "../../autodiff/trace.js";
 import { latexName } from "../names.js";
 import { formatNumber } from "../graph/format.js";
-import { isFolded } from "../graph/node-label.js";
+import { isFolded, rootSymbol } from "../graph/node-label.js";
 
 /**
  * Plain-text symbol of a node (a folded constant is its value).
- * @example symbol(t, t.nodes[t.output]) // "L"
+ * @example symbol(t, t.nodes[t.output]) // "y"
  */
 export function symbol(trace: Trace, node: TraceNode): string {
   if (isFolded(trace, node)) return formatNumber(node.value[0]);
-  return node.name ?? (node.id === trace.output ? "L" : `v${node.id}`);
+  return node.name ?? (node.id === trace.output ? rootSymbol(trace) : `v${node.id}`);
 }
 
 /**
@@ -23,7 +24,7 @@ export function symbol(trace: Trace, node: TraceNode): string {
 export function texSymbol(trace: Trace, node: TraceNode): string {
   if (isFolded(trace, node)) return formatNumber(node.value[0]);
   if (node.name !== undefined) return latexName(node.name);
-  return node.id === trace.output ? "L" : `v_{${node.id}}`;
+  return node.id === trace.output ? latexName(rootSymbol(trace)) : `v_{${node.id}}`;
 }
 
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
