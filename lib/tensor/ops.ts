@@ -327,13 +327,23 @@ function matmulWith(a: Tensor, b: Tensor, tb: boolean): Tensor {
     throw new RangeError(
       `matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}${tb ? "ᵀ" : ""}: inner dimensions ${ka} and ${kb} differ`,
     );
-  const av = a.shape.length === 1 ? reshape(a, [1, ka]) : a;
-  const bv = rb === 1 ? reshape(b, tb ? [1, kb] : [kb, 1]) : b;
+  const av = keepName(a, a.shape.length === 1 ? reshape(a, [1, ka]) : a);
+  const bv = keepName(b, rb === 1 ? reshape(b, tb ? [1, kb] : [kb, 1]) : b);
   const y = apply(P.matmul, [av, bv], { ta: false, tb });
   if (a.shape.length === 1 && rb === 1) return reshape(y, []);
   if (a.shape.length === 1) return reshape(y, [...y.shape.slice(0, -2), y.shape[y.shape.length - 1]]);
   if (rb === 1) return reshape(y, y.shape.slice(0, -1));
   return y;
+}
+
+/**
+ * A vector operand's untaped reshape (no gradient needed, so no node links it back) keeps the user's name,
+ * so graphs label it "x" rather than an anonymous constant. A taped reshape stays unnamed: the trace
+ * merges it into its input.
+ */
+function keepName(original: Tensor, view: Tensor): Tensor {
+  if (view !== original && view.node === null && view.name === undefined) view.name = original.name;
+  return view;
 }
 
 /** @internal A fresh differentiable alias of x (a new variable for grad/jacobian). */

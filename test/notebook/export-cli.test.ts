@@ -75,3 +75,23 @@ describe("gradlab export (CLI)", () => {
     expect(r.stderr).toContain("usage: gradlab export");
   });
 });
+
+describe("math typeset on a worker thread (the compiled exporter)", () => {
+  it("gives the same page and the same warnings as typesetting on the main thread", async () => {
+    const dist = `${cli.replace(/cli\.js$/, "")}notebook/`;
+    const { exportNotebook } = (await import(
+      `${dist}export.js`
+    )) as typeof import("../../kernel/notebook/export.js");
+    const { readNotebook } = (await import(
+      `${dist}nbformat.js`
+    )) as typeof import("../../kernel/notebook/nbformat.js");
+    for (const name of ["rich-outputs.ipynb", "mini-lecture-executed.ipynb"]) {
+      const nb = await readNotebook(fixtures + name);
+      const onWorker = await exportNotebook(nb, { texWorker: true });
+      const onMain = await exportNotebook(nb, { texWorker: false });
+      expect(onWorker.html).toBe(onMain.html);
+      expect(onWorker.warnings).toEqual(onMain.warnings);
+      expect(onWorker.html).toContain('class="katex"');
+    }
+  });
+});
