@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createCodeCache, type Load } from "./code-cache.js";
 import { exportNotebook } from "./export.js";
 import {
+  joinSource,
   NotebookError,
   readNotebook,
   serializeNotebook,
@@ -18,13 +19,12 @@ import {
 } from "./nbformat.js";
 import { createProgress, type Progress } from "./progress.js";
 import { executableCells, runNotebook, type CellFailure } from "./run-notebook.js";
-import { joinSource } from "./nbformat.js";
 
 export const RUN_USAGE = `usage: gradlab run <notebook.ipynb | folder>... [options]
 
   -j, --jobs N          notebooks run in parallel, one kernel each (default 1)
   -t, --timeout S       time limit per cell in seconds; past it the cell is interrupted and fails
-                        (default 300; 0 = none)
+                        (default 300; 0 = none; a cell may set its own: metadata.gradlab.timeout)
       --allow-errors    keep running after a cell errs (its error stays in the outputs)
       --inplace         write each executed notebook over its input (only when its run succeeded)
       --out DIR         write executed copies to DIR, keeping paths relative to each folder given

@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, openBrowser, type BrowserSession } from "../support/browser.js";
-import { exportFixture, requireTool, root } from "./helpers.js";
+import { requireTool } from "../support/e2e.js";
+import { exportFixture, root } from "./helpers.js";
 import { checkPage, checkPageWithoutScripts } from "./page-checks.js";
 
 const run = requireTool("chromium", hasChromium());

@@ -21,15 +21,3 @@ export async function exportFixture(name: string, options: ExportOptions = {}) {
 export function mainOf(html: string): string {
   return html.slice(html.indexOf("<main"), html.lastIndexOf("</main>"));
 }
-
-/**
- * Whether to run tests that need an outside program: skip (with a message) when it is absent, fail when
- * GRADLAB_E2E=required. Same contract as test/support/e2e.ts `requireTool` (not yet written when this was).
- */
-export function requireTool(name: string, available: boolean): boolean {
-  if (available) return true;
-  if (process.env.GRADLAB_E2E === "required")
-    throw new Error(`${name} is required (GRADLAB_E2E=required) but absent`);
-  process.stderr.write(`skipping tests that need ${name}: not installed\n`);
-  return false;
-}

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, openBrowser, type BrowserSession } from "../support/browser.js";
-import { cli, fixtures, requireTool, root } from "./helpers.js";
+import { requireTool } from "../support/e2e.js";
+import { cli, fixtures, root } from "./helpers.js";
 import { checkPage, checkPageWithoutScripts } from "./page-checks.js";
 
 const work = mkdtempSync(join(tmpdir(), "gl-pipeline-"));

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseNotebook, type CodeCell, type Notebook } from "../../kernel/notebook/nbformat.js";
 import { runNotebook } from "../../kernel/notebook/run-notebook.js";
-import { cli, requireTool } from "./helpers.js";
+import { hasPythonModules, PYTHON, requireTool } from "../support/e2e.js";
+import { cli } from "./helpers.js";
 
 /** A notebook of code cells (strings) or markdown cells ({ md }). */
 type CellSpec = string | { md: string } | { code: string; tags?: string[]; timeout?: number };
@@ -302,8 +303,7 @@ describe("gradlab run (CLI)", () => {
   });
 });
 
-const hasIpykernel = spawnSync("/usr/bin/python3", ["-c", "import ipykernel"]).status === 0;
-const runPython = requireTool("python3 ipykernel", hasIpykernel);
+const runPython = requireTool("python3 ipykernel", hasPythonModules("ipykernel"));
 
 describe.runIf(runPython)("runNotebook is a plain Jupyter client: Debian's ipykernel", () => {
   it("outputs, display updates, errors", async () => {
@@ -315,7 +315,7 @@ describe.runIf(runPython)("runNotebook is a plain Jupyter client: Debian's ipyke
       "1/0",
     ]);
     const r = await runNotebook(nb, {
-      kernel: { argv: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"] },
+      kernel: { argv: [PYTHON, "-m", "ipykernel_launcher", "-f", "{connection_file}"] },
       timeoutMs: 30_000,
     });
     expect(code(r.notebook, 0).outputs).toEqual([{ output_type: "stream", name: "stdout", text: "a\nb\n" }]);
