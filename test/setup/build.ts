@@ -7,6 +7,12 @@ import { fileURLToPath } from "node:url";
  */
 export default function setup(): void {
   const root = fileURLToPath(new URL("../..", import.meta.url));
+  // The WebAssembly kernels are generated from scripts/wasm: regenerate so tests see source changes.
+  const wasm = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/build-wasm.ts"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (wasm.status !== 0) throw new Error(`test setup: wasm build failed\n${wasm.stdout}${wasm.stderr}`);
   const r = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
     cwd: root,
     encoding: "utf8",

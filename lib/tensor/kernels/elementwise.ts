@@ -3,6 +3,7 @@
  * function per operation so each loop stays monomorphic and fast.
  */
 import type { Storage } from "../dtype.js";
+import { wasmUnary, wasmUnaryPays } from "../../wasm/index.js";
 import { broadcastStrides, type Shape } from "../shape.js";
 
 /** out[i] = f(x[i]) for every i. */
@@ -30,6 +31,7 @@ export const unary = {
     for (let i = 0; i < x.length; i++) out[i] = -x[i];
   },
   exp(x: Storage, out: Storage) {
+    if (wasmUnaryPays(x.length)) return wasmUnary("exp", x, out);
     for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
   },
   log(x: Storage, out: Storage) {
@@ -54,6 +56,7 @@ export const unary = {
     for (let i = 0; i < x.length; i++) out[i] = Math.cos(x[i]);
   },
   tanh(x: Storage, out: Storage) {
+    if (wasmUnaryPays(x.length)) return wasmUnary("tanh", x, out);
     for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
   },
   copy(x: Storage, out: Storage) {

@@ -7,6 +7,7 @@
  * copy.
  */
 import type { Storage } from "../dtype.js";
+import { WASM_MODE, wasmMatmul, wasmMatmulPays } from "../../wasm/index.js";
 
 /** Below this many multiply-adds the simple loops win (no packing). */
 const SMALL = 4096;
@@ -33,9 +34,16 @@ export function matmul(
   oOff = 0,
 ): void {
   // thin products (a matrix times a few vectors) gain nothing from 4×4 tiles and packing
-  if (m * n * k <= SMALL || m < 4 || n < 4) small(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
-  else if (n >= 8 && mostlyZero(a, aOff, m * k)) sparseRows(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
-  else tiled(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
+  // GRADLAB_WASM=force sends every product to WebAssembly so the op table tests the kernels' edges.
+  const forced = WASM_MODE === "force";
+  if (!forced && (m * n * k <= SMALL || m < 4 || n < 4)) small(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
+  else if (!forced && n >= 8 && mostlyZero(a, aOff, m * k))
+    sparseRows(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
+  else if (wasmMatmulPays(1, m, k, n)) {
+    const A = a.subarray(aOff, aOff + m * k);
+    const B = b.subarray(bOff, bOff + k * n);
+    wasmMatmul(A, B, out.subarray(oOff, oOff + m * n), m, k, n, { transA: ta, transB: tb });
+  } else tiled(a, b, out, m, k, n, ta, tb, aOff, bOff, oOff);
 }
 
 /**
