@@ -22,6 +22,7 @@
  * fill a segment up to a bounded size, then a new segment starts (one full program build per segment).
  * Chunks are only ever appended, so an old value keeps its old type.
  */
+import * as path from "node:path";
 import type * as TS from "typescript";
 import type { TypeScript } from "./typescript.js";
 import type { CellDeclarations, DeclaredName } from "./declarations.js";
@@ -77,7 +78,7 @@ export function createEnvironment(ts: TypeScript, dir: string, id: string): Envi
   const openSegment = (): Segment => {
     const base = `__gradlab_${id}_env${segments.length}__`;
     const segment: Segment = {
-      file: `${dir}/${base}.d.ts`,
+      file: path.join(dir, `${base}.d.ts`),
       specifier: `./${base}`,
       chunks: [],
       namespaces: new Map(),

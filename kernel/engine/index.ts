@@ -4,7 +4,8 @@
  * background or by the first request that needs it, so the kernel answers `kernel_info` at once.
  *
  * A cell goes: parse → (type check against earlier cells' declarations → emit) or (transpile only) →
- * run on the main realm → its declarations become visible to later cells (checker.ts).
+ * run on the main realm (run.ts; top-level names live on a scope object, rewrite.ts) → its declarations
+ * become visible to later cells (checker.ts, environment.ts).
  *
  * Type checking is on unless the session was started with `check: false` (`gradlab kernel --no-check`)
  * or the cell's first line is `//% nocheck` (or the session passes `noCheck`). Unchecked cells still
@@ -110,7 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
         }),
     }));
 
-  /** Checked compile: diagnostics first; on success JavaScript and declarations from one emit. */
+  /** Checked compile: diagnostics first; on success JavaScript and declarations from the same program. */
   const compileChecked = (ts: TypeScript, code: string, decls: CellDeclarations, label: string) => {
     const c = getChecker(ts);
     const program = c.setCell(code, decls);

@@ -9,7 +9,6 @@ import { createHighlighter } from "./highlight.js";
 import { balanceHtml, escapeHtml } from "./html.js";
 import { createMarkdownIt, renderMarkdown } from "./markdown.js";
 import { joinSource, type Cell, type CodeCell, type Notebook } from "./nbformat.js";
-import { scanMath } from "./math-scan.js";
 import { chooseMime, mimeText, renderOutput, type OutputContext } from "./outputs.js";
 import { PAGE_CSS } from "./page-style.js";
 import { bundleFor, plotlyScripts, type PlotlyMode } from "./plotly.js";
@@ -31,9 +30,6 @@ export interface ExportOptions {
   fileName?: string;
   /** How KaTeX, markdown-it and highlight.js are loaded (the CLI passes a code-cached require). */
   load?: Load;
-  /** Typeset math on a worker thread, in parallel with the rest of the page, when there is a lot of it
-   * (default true). */
-  texWorker?: boolean;
 }
 
 export interface ExportResult {
@@ -45,26 +41,15 @@ export interface ExportResult {
 }
 
 const MATH_HINT = /\$|\\\(|\\\[|\\begin\{/;
-const WORKER_MIN_FORMULAS = 30;
 
 /** Exports a parsed notebook to HTML. */
 export async function exportNotebook(nb: Notebook, options: ExportOptions = {}): Promise<ExportResult> {
-  const opts = {
-    plotly: "inline" as PlotlyMode,
-    input: true,
-    prompts: true,
-    sanitize: false,
-    texWorker: true,
-    ...options,
-  };
+  const opts = { plotly: "inline" as PlotlyMode, input: true, prompts: true, sanitize: false, ...options };
   const prompts = opts.prompts && opts.input;
   const warnings: string[] = [];
   let where = "";
   const highlight = createHighlighter(opts.load);
-  // A worker pays for itself (about 20 ms to start, and a second core) only on pages with a lot of math.
-  const math = mathDemand(nb);
-  const worker = opts.texWorker && math.formulas >= WORKER_MIN_FORMULAS;
-  const tex = math.needed ? await createTexRenderer({ load: opts.load, worker }) : undefined;
+  const tex = needsTex(nb) ? await createTexRenderer(opts.load) : undefined;
   let outputIds = 0;
   const ctx: OutputContext = {
     tex,
@@ -80,19 +65,14 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
   };
   const language = notebookLanguage(nb);
   const cells: string[] = [];
-  /** The cell that asked for each distinct formula first, to name it when the formula fails. */
-  const formulaCell: string[] = [];
   nb.cells.forEach((cell, i) => {
     where = `cell ${i + 1}`;
+    const texProblems = tex?.problems.length ?? 0;
     const html = renderCell(cell, ctx, { ...opts, prompts, language });
     if (html) cells.push(html);
-    while (tex && formulaCell.length < tex.count) formulaCell.push(where);
+    for (const p of tex?.problems.slice(texProblems) ?? [])
+      warnings.push(`${where}: cannot typeset ${JSON.stringify(p.tex.slice(0, 60))}: ${p.message}`);
   });
-  await tex?.finish();
-  for (const p of tex?.problems ?? [])
-    warnings.push(
-      `${formulaCell[p.index]}: cannot typeset ${JSON.stringify(p.tex.slice(0, 60))}: ${p.message}`,
-    );
   const bundle = bundleFor(ctx.figures);
   const title = opts.title ?? notebookTitle(nb, opts.fileName);
   const styles = [PAGE_CSS, tex?.used ? tex.css() : ""].join("\n");
@@ -107,7 +87,7 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
 </head>
 <body>
 <main class="notebook${prompts ? " with-prompts" : ""}">
-${tex ? tex.resolve(cells.join("\n")) : cells.join("\n")}
+${cells.join("\n")}
 </main>
 ${plotlyScripts(opts.plotly, bundle)}
 </body>
@@ -184,35 +164,18 @@ function renderCodeCell(
   return `<section class="cell code-cell"${id}>${parts.join("")}</section>`;
 }
 
-/**
- * How much math the page will typeset, counted roughly (formulas in markdown cells, LaTeX outputs), and
- * whether it needs KaTeX at all: math can only come from markdown text, text/latex outputs, markdown
- * outputs, or HTML outputs carrying KaTeX markup (which need its stylesheet).
- */
-function mathDemand(nb: Notebook): { needed: boolean; formulas: number } {
-  let formulas = 0;
-  let needed = false;
-  const inText = (text: string) => {
-    if (!MATH_HINT.test(text)) return;
-    needed = true;
-    formulas += scanMath(text, { markdown: true }).filter((seg) => seg.kind === "math").length;
-  };
-  for (const cell of nb.cells) {
-    if (cell.cell_type !== "code") {
-      inText(joinSource(cell.source));
-      continue;
-    }
-    for (const o of cell.outputs) {
-      if (o.output_type !== "display_data" && o.output_type !== "execute_result") continue;
+/** Math can only come from markdown text, a text/latex output, or markdown/HTML outputs. */
+function needsTex(nb: Notebook): boolean {
+  return nb.cells.some((cell) => {
+    if (cell.cell_type !== "code") return MATH_HINT.test(joinSource(cell.source));
+    return cell.outputs.some((o) => {
+      if (o.output_type !== "display_data" && o.output_type !== "execute_result") return false;
       const mime = chooseMime(o.data, { sanitize: false, plotly: "inline" });
-      if (mime === "text/latex") {
-        needed = true;
-        formulas++;
-      } else if (mime === "text/markdown") inText(mimeText(o.data[mime]));
-      else if (mime === "text/html" && mimeText(o.data[mime]).includes("katex")) needed = true;
-    }
-  }
-  return { needed, formulas };
+      if (mime === "text/latex") return true;
+      if (mime === "text/markdown") return MATH_HINT.test(mimeText(o.data[mime]));
+      return mime === "text/html" && mimeText(o.data[mime]).includes("katex");
+    });
+  });
 }
 
 function notebookLanguage(nb: Notebook): string | undefined {

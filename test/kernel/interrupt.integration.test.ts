@@ -68,7 +68,7 @@ for (const mode of ["message", "signal"] as const) {
   describe(`interrupt (${mode} mode)`, () => {
     let k: RunningKernel;
     beforeAll(async () => {
-      k = await startKernel();
+      k = await startKernel({ args: ["--no-check"] });
       await k.client.execute(`let kept = 41; let ticks = 0;`);
     });
     afterAll(async () => k?.stop());
@@ -99,7 +99,7 @@ for (const mode of ["message", "signal"] as const) {
 
 describe("heartbeat and control while a cell busy-loops", () => {
   let k: RunningKernel;
-  beforeAll(async () => (k = await startKernel()));
+  beforeAll(async () => (k = await startKernel({ args: ["--no-check"] })));
   afterAll(async () => k?.stop());
 
   it("prints written just before a long computation arrive while it runs", async () => {

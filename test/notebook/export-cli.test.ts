@@ -75,37 +75,3 @@ describe("gradlab export (CLI)", () => {
     expect(r.stderr).toContain("usage: gradlab export");
   });
 });
-
-describe("math typeset on a worker thread (the compiled exporter)", () => {
-  it("gives the same page and the same warnings as typesetting on the main thread", async () => {
-    const dist = `${cli.replace(/cli\.js$/, "")}notebook/`;
-    const { exportNotebook } = (await import(
-      `${dist}export.js`
-    )) as typeof import("../../kernel/notebook/export.js");
-    const { parseNotebook } = (await import(
-      `${dist}nbformat.js`
-    )) as typeof import("../../kernel/notebook/nbformat.js");
-    // Enough formulas for the worker (it starts at 30), a macro used later, one repeated, one broken.
-    const formulas = Array.from({ length: 40 }, (_, i) => `$x_{${i}} = \\RR^{${i % 7}}$`).join(" ");
-    const md = (source: string) => ({ cell_type: "markdown", metadata: {}, source });
-    const nb = parseNotebook(
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: {},
-        cells: [
-          md("$\\newcommand{\\RR}{\\mathbb{R}}$ " + formulas),
-          md("fine $y$"),
-          md("broken $\\frac{1}{$ and $x_{1} = \\RR^{1}$"),
-        ],
-      }),
-      "many.ipynb",
-    );
-    const onWorker = await exportNotebook(nb, { texWorker: true });
-    const onMain = await exportNotebook(nb, { texWorker: false });
-    expect(onWorker.html).toBe(onMain.html);
-    expect(onWorker.warnings).toEqual(onMain.warnings);
-    expect(onWorker.warnings).toEqual([expect.stringMatching(/^cell 3: cannot typeset "\\\\frac\{1\}\{"/)]);
-    expect(onWorker.html.match(/class="katex"/g)?.length).toBeGreaterThanOrEqual(43);
-  });
-});

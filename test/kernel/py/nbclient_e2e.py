@@ -38,8 +38,10 @@ CELLS = [
     ('console.log("gone"); clearOutput({ wait: true }); console.log("kept");', [("stream", "stdout", "kept\n")]),
     ('Promise.resolve().then(() => console.log("microtask")); console.log("sync");',
      [("stream", "stdout", "sync\nmicrotask\n")]),
-    ("let counter = 0; const iv = setInterval(() => counter++, 1); await sleep(25); clearInterval(iv); counter > 3",
-     [("result", "true")]),
+    ("let counter = 0;\n"
+     "await new Promise<void>((done) => { const iv = setInterval(() => { if (++counter === 5) { clearInterval(iv); done(); } }, 1); });\n"
+     "counter",
+     [("result", "5")]),
     ('console.error("to stderr"); await sleep(1); console.log("to stdout");',
      [("stream", "stderr", "to stderr\n"), ("stream", "stdout", "to stdout\n")]),
     ('await sleep(2); throw new Error("expected failure");', [("error", "Error")]),
