@@ -28,6 +28,16 @@ type Content = Record<string, unknown>;
  * display_data / update_display_data content for `value`, keeping the bundle's promise if it has one.
  * An empty bundle publishes nothing (undefined content is skipped by the outbox).
  */
+/**
+ * An object that updates its own output later (a stepper's `next()` in a later cell) names the display_id
+ * it wants under Symbol.for("gradlab.display_id"), so a plain `display(s)` can be updated in place.
+ */
+function ownDisplayId(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const id: unknown = (value as Record<symbol, unknown>)[Symbol.for("gradlab.display_id")];
+  return typeof id === "string" ? id : undefined;
+}
+
 function displayContent(value: unknown, id: string): Content | Promise<Content | undefined> | undefined {
   const toContent = (b: Bundle): Content | undefined =>
     isEmpty(b) ? undefined : { data: b.data, metadata: b.metadata, transient: { display_id: id } };
@@ -58,7 +68,7 @@ export function createCellGlobals(session: Session) {
   function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
     if (options.update && options.id === undefined)
       throw new TypeError("display(value, { update: true }) needs the id of the output to update");
-    const id = options.id === undefined ? randomUUID() : String(options.id);
+    const id = options.id === undefined ? (ownDisplayId(value) ?? randomUUID()) : String(options.id);
     if (options.update) void update(id, value);
     else {
       const content = displayContent(value, id);

@@ -76,9 +76,9 @@ describe("kernel-driven stepping (gradlab's protocol client)", () => {
     expectInPlaceSteps(outputs, { show: 1, moves: [2, 3, ...moves.slice(2).map(() => 4)] });
   });
 
-  // Needs kernel/session's display() to use a value's own display id (Symbol.for("gradlab.display_id"))
-  // when called without { id }: see the graph/stepper report. Until then only s.show() updates in place.
-  it.skip("display(s), then s.next() updates the same output", async () => {
+  // kernel/session's display() uses a value's own display id (Symbol.for("gradlab.display_id")) when
+  // called without { id }, so a plain display(s) can be moved on by s.next() in a later cell.
+  it("display(s), then s.next() updates the same output", async () => {
     const outputs: Output[] = [];
     for (const [i, code] of [SETUP, "display(s);", "s.next();"].entries()) {
       const run = await k.client.execute(code);
