@@ -125,7 +125,9 @@ interface SessionResult {
 
 async function timeCell(client: KernelClient, code: string): Promise<number> {
   const t = performance.now();
-  const run = await client.execute(code, { timeoutMs: 60_000 });
+  const run = await client.execute(code, { timeoutMs: 60_000 }).catch((e: Error) => {
+    throw new Error(`${e.message}: ${code.slice(0, 60)}`);
+  });
   const ms = performance.now() - t;
   if (run.reply.content.status !== "ok")
     throw new Error(`cell failed: ${code}\n${JSON.stringify(run.reply.content)}`);

@@ -4,8 +4,6 @@
  * Each subcommand lives in its own module and is loaded only when asked for, so `gradlab kernel`
  * starts without loading the exporter (and vice versa).
  */
-import { setFlagsFromString } from "node:v8";
-
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
@@ -26,9 +24,6 @@ commands:
 
 async function cli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  // Cells run in the kernel process: let lib/wasm load its FMA build (relaxed SIMD ships only from Node 22).
-  // V8 flags are process-wide, so the entry point sets it, never the library.
-  if (name === "kernel") setFlagsFromString("--experimental-wasm-relaxed-simd");
   if (!name || name === "--help" || name === "-h") {
     process.stdout.write(usage);
     return name ? 0 : 1;

@@ -3,7 +3,6 @@
  * Spec: https://jupyter-client.readthedocs.io/en/stable/kernels.html#connection-files
  */
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 
 export interface ConnectionInfo {
@@ -71,6 +70,8 @@ export async function readConnectionFile(path: string): Promise<ConnectionInfo> 
 
 /** Ports the OS says are free now (a client about to start a kernel picks them like jupyter_client does). */
 export async function freePorts(count: number, ip = "127.0.0.1"): Promise<number[]> {
+  // Loaded here, not at the top: the kernel imports this module and never needs node:net.
+  const { createServer } = await import("node:net");
   const servers = await Promise.all(
     Array.from(
       { length: count },

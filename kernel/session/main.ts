@@ -10,11 +10,11 @@ import { writeSync } from "node:fs";
 import { readConnectionFile } from "../protocol/connection.js";
 import { SocketHost } from "../protocol/host.js";
 import { StreamSlot } from "../protocol/stream-slot.js";
+import { setFlagsFromString } from "node:v8";
 import type { Engine } from "../engine/types.js";
+import type { Message } from "../protocol/wire.js";
 import { kernelInfoContent } from "./kernel-info.js";
-import { installRuntime } from "./runtime.js";
-import { Session } from "./session.js";
-import { SharedStreamTail } from "./stream-tail.js";
+import type { Session } from "./session.js";
 
 const usage = `usage: gradlab kernel --connection-file FILE [--no-check]
 
@@ -56,16 +56,45 @@ export async function main(argv: string[]): Promise<number> {
   const info = await readConnectionFile(args.connectionFile);
   const sessionId = randomUUID();
   const exit = process.exit.bind(process);
+  const now = () => performance.timeOrigin + performance.now();
+  const streamSlot = StreamSlot.allocate();
+
+  // The socket thread boots (≈ 60 ms) while this thread loads the session; requests that arrive before
+  // the session exists wait in `early`.
+  const state: {
+    session?: Session;
+    early: ["shell" | "control" | "stdin", Message][];
+    /** Loads the engine in the background once the first kernel_info_reply is out. */
+    warm?: () => void;
+    kernelInfoAnswered?: boolean;
+  } = { early: [] };
+  const hostStarting = SocketHost.start(
+    { info, session: sessionId, kernelInfo: kernelInfoContent(), streamSlot },
+    {
+      request: (channel, message) =>
+        state.session ? state.session.receive(channel, message) : state.early.push([channel, message]),
+      interrupt: (at) => state.session?.interrupt(at),
+      kernelInfoAnswered: () => {
+        state.kernelInfoAnswered = true;
+        setImmediate(() => state.warm?.());
+      },
+      fatal: (error) => {
+        log(`fatal: ${error.message}`);
+        exit(1);
+      },
+    },
+  );
+  const [{ Session }, { installRuntime }, { SharedStreamTail }] = await Promise.all([
+    import("./session.js"),
+    import("./runtime.js"),
+    import("./stream-tail.js"),
+  ]);
 
   const loadEngine = async (): Promise<Engine> => {
     const { createEngine } = await import("../engine/index.js");
     return createEngine({ cwd: process.cwd(), check: args.check });
   };
-  // The session exists before the sockets, so no request can arrive before it; until the socket thread
-  // is up nothing can be sent either.
   const sockets: { host?: SocketHost } = {};
-  const streamSlot = StreamSlot.allocate();
-  const now = () => performance.timeOrigin + performance.now();
   const session = new Session({
     session: sessionId,
     transport: {
@@ -87,37 +116,30 @@ export async function main(argv: string[]): Promise<number> {
       now,
     ),
   });
-  const warmEngine = async () => {
-    try {
-      (await session.engine()).warm?.();
-    } catch (e) {
-      log(`the engine could not be loaded: ${(e as Error).stack ?? String(e)}`);
-    }
-  };
+  state.warm = () =>
+    void session.engine().then(
+      (engine) => engine.warm?.(),
+      (e: unknown) => log(`the engine could not be loaded: ${(e as Error).stack ?? String(e)}`),
+    );
   installRuntime(session, log);
   // interrupt_mode "signal": Jupyter sends SIGINT. With "message", the socket thread raises SIGINT itself
   // (to stop a busy loop in the engine's vm run) and tells us by message, so the signal is ignored here.
   process.on("SIGINT", () => {
     if (!sockets.host?.interruptsByMessage) session.interrupt();
   });
-  const host = await SocketHost.start(
-    { info, session: sessionId, kernelInfo: kernelInfoContent(), streamSlot },
-    {
-      request: (channel, message) => session.receive(channel, message),
-      interrupt: (at) => session.interrupt(at),
-      kernelInfoAnswered: () => setImmediate(() => void warmEngine()),
-      fatal: (error) => {
-        log(`fatal: ${error.message}`);
-        exit(1);
-      },
-    },
-  );
+  const host = await hostStarting;
   sockets.host = host;
+  state.session = session;
+  for (const [channel, message] of state.early.splice(0)) session.receive(channel, message);
+  if (state.kernelInfoAnswered) setImmediate(() => state.warm?.());
   const shutdown = async (): Promise<void> => {
     await host.close();
     exit(0);
   };
   process.on("SIGTERM", () => void shutdown());
+  // Cells may load lib/wasm's FMA build (relaxed SIMD ships only from Node 22). Set only now: changing V8
+  // flags makes V8 reject Node's code cache, which would slow the socket thread's start by ~50 ms.
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
   return new Promise<number>(() => {
     // The kernel runs until shutdown_request (or a signal) ends the process.
   });

@@ -398,17 +398,33 @@ describe("interrupt", () => {
 });
 
 describe("late output", () => {
+  // The late callbacks are promise reactions registered by the first cell (so they belong to it) and
+  // triggered by the test once that cell is idle: no timing involved.
+  const lateCell = `globalThis.__fire = new Promise((r) => (globalThis.__go = r));
+    __fire.then(() => { print("late"); display("shown late"); });`;
+  const g = globalThis as unknown as { __go: () => void; __release: () => void };
+
   it("goes to the running cell after a line naming its source", async () => {
     const h = new Harness();
-    await h.execute(`setTimeout(() => print("late"), 20);`);
-    const second = await h.execute(`await sleep(60);`);
-    expect(streamText(second)).toBe("[output from In [1], which had already finished]\nlate\n");
+    await h.execute(lateCell);
+    const second = h.send("execute_request", {
+      code: `await new Promise((r) => (globalThis.__release = r));`,
+    });
+    await sleep(5);
+    g.__go();
+    await sleep(5);
+    g.__release();
+    await h.session.idle();
+    const a = h.answer(second);
+    expect(streamText(a)).toBe("[output from In [1], which had already finished]\nlate\n");
+    expect(a.types).toEqual(["status", "execute_input", "stream", "stream", "display_data", "status"]);
   });
 
   it("is held while no cell runs and released, marked, into the next cell", async () => {
     const h = new Harness();
-    const first = await h.execute(`setTimeout(() => { print("late"); display("shown late"); }, 5);`);
-    await sleep(30);
+    const first = await h.execute(lateCell);
+    g.__go();
+    await sleep(5);
     expect(h.iopub().length).toBe(first.iopub.length);
     const second = await h.execute(`print("own")`);
     expect(second.types).toEqual([
