@@ -25,6 +25,7 @@ import * as zmq from "zeromq";
 import { KernelClient } from "../kernel/protocol/client.js";
 import { endpoint, newConnectionInfo, type ConnectionInfo } from "../kernel/protocol/connection.js";
 import { createSigner, decode, encode, newMessage } from "../kernel/protocol/wire.js";
+import { kernelArgv } from "../kernel/install.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -41,11 +42,12 @@ interface Kernel {
 }
 
 const KERNELS: Kernel[] = [
-  { name: "gradlab", argv: (f) => [join(ROOT, "dist/kernel/cli.js"), "kernel", "--connection-file", f] },
+  // gradlab as its kernelspec starts it (node options included: kernel/install.ts)
+  { name: "gradlab", argv: (f) => kernelArgv(f, join(ROOT, "dist/kernel/cli.js")).slice(1) },
   // The same kernel without type checking: what the protocol and session cost on their own.
   {
     name: "gradlab --no-check",
-    argv: (f) => [join(ROOT, "dist/kernel/cli.js"), "kernel", "--connection-file", f, "--no-check"],
+    argv: (f) => [...kernelArgv(f, join(ROOT, "dist/kernel/cli.js")).slice(1), "--no-check"],
   },
   { name: "tslab", argv: (f) => [join(ROOT, "node_modules/tslab/bin/tslab"), "kernel", "--config-path", f] },
 ];

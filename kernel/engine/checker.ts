@@ -17,6 +17,7 @@ import type * as TS from "typescript";
 import type { TypeScript } from "./typescript.js";
 import type { CellDeclarations, DeclaredName } from "./declarations.js";
 import { createEnvironment, isEnvironmentLink } from "./environment.js";
+import { buildPrelude, type Prelude } from "./prelude.js";
 
 export interface CheckerOptions {
   cwd: string;
@@ -67,6 +68,9 @@ const NON_BLOCKING = new Set([
  */
 const immutableFiles = new Map<string, TS.SourceFile>();
 
+/** The lib files and @types/node as one file (prelude.ts): the same for every checker in the process. */
+let sharedPrelude: Prelude | undefined;
+
 export function createChecker(ts: TypeScript, options: CheckerOptions): Checker {
   const { cwd, packageRoot } = options;
   const id = randomBytes(3).toString("hex");
@@ -80,13 +84,23 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
 
   const libDir = path.dirname(ts.getDefaultLibFilePath({}));
   const nodeTypes = findNodeTypes(packageRoot);
+  const typeRoots = nodeTypes ? [path.dirname(nodeTypes)] : [];
+  const nodeEntry = nodeTypes
+    ? ts.resolveTypeReferenceDirective("node", path.join(packageRoot, "package.json"), { typeRoots }, ts.sys)
+        .resolvedTypeReferenceDirective?.resolvedFileName
+    : undefined;
+  const prelude = (sharedPrelude ??= buildPrelude(ts, {
+    libs: ["lib.es2023.d.ts"],
+    types: nodeEntry ? [nodeEntry] : [],
+  }));
   const compilerOptions: TS.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ["lib.es2023.d.ts"],
-    types: nodeTypes ? ["node"] : [],
-    typeRoots: nodeTypes ? [path.dirname(nodeTypes)] : [],
+    // es2023 and @types/node come in the prelude, a root file
+    noLib: true,
+    types: [],
+    typeRoots,
     strict: true,
     skipLibCheck: true,
     skipDefaultLibCheck: true,
@@ -107,7 +121,12 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     path.join(packageRoot, "dist", "lib", "index.d.ts"),
     path.join(packageRoot, "lib", "index.ts"),
   ].find((f) => fs.existsSync(f));
-  const rootNames = fs.existsSync(ambientFile) ? [ambientFile, cellFile] : [cellFile];
+  const rootNames = [
+    prelude.fileName,
+    ...prelude.modules,
+    ...(fs.existsSync(ambientFile) ? [ambientFile] : []),
+    cellFile,
+  ];
 
   // Files under node_modules, TypeScript's lib folder and this package's own library and globals do not
   // change while the kernel runs (files next to the notebook do: they are re-read when their mtime moves).
@@ -128,7 +147,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   };
   const existsCache = new Map<string, boolean>();
   const fileExists = (f: string): boolean => {
-    if (f === cellFile || env.file(f)) return true;
+    if (f === cellFile || f === prelude.fileName || env.file(f)) return true;
     if (!isImmutable(f)) return ts.sys.fileExists(f);
     let e = existsCache.get(f);
     if (e === undefined) existsCache.set(f, (e = ts.sys.fileExists(f)));
@@ -145,8 +164,12 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       return "missing";
     }
   };
-  const textOf = (f: string): string | undefined =>
-    f === cellFile ? cellText : (env.file(f)?.text ?? ts.sys.readFile(f));
+  const textOf = (f: string): string | undefined => {
+    if (f === cellFile) return cellText;
+    if (f === prelude.fileName) return prelude.text;
+    if (prelude.joined.has(f)) return ""; // its declarations are in the prelude already
+    return env.file(f)?.text ?? ts.sys.readFile(f);
+  };
 
   /** One parse per file version, whether the checker's program or the language service asks. */
   const sourceFile = (
@@ -168,7 +191,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   const resolved = new Map<string, TS.ResolvedModuleWithFailedLookupLocations>();
   const moduleHost = {
     fileExists,
-    readFile: (f: string) => env.file(f)?.text ?? ts.sys.readFile(f),
+    readFile: textOf,
     directoryExists: (d: string) => ts.sys.directoryExists(d),
     getDirectories: (d: string) => ts.sys.getDirectories(d),
     realpath: (f: string) => ts.sys.realpath?.(f) ?? f,

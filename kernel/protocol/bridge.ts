@@ -49,8 +49,18 @@ export type ToMain =
   | { kind: "closed" }
   | { kind: "fatal"; error: string };
 
+export type SendToWorker = {
+  kind: "send";
+  channel: Channel;
+  identities: Uint8Array[];
+  parts: JsonParts;
+  buffers: Uint8Array[];
+};
+
 export type ToWorker =
-  | { kind: "send"; channel: Channel; identities: Uint8Array[]; parts: JsonParts; buffers: Uint8Array[] }
+  | SendToWorker
+  /** Sends in one hand-over (a reply and its `idle`): one wake-up of the socket thread instead of two. */
+  | { kind: "send-many"; sends: SendToWorker[] }
   | { kind: "interrupt-ack"; seq: number }
   /** Stream text in the StreamSlot marked `id` answers the request with this header. */
   | { kind: "destination"; id: number; parent: Header }

@@ -7,6 +7,7 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "
 import {
   PREPARE_TERMINATE,
   SHARED,
+  type SendToWorker,
   type ToMain,
   type ToSync,
   type ToWorker,
@@ -137,7 +138,7 @@ export class SocketHost {
 
   send(channel: Channel, message: Message<unknown>): void {
     const topic = channel === "iopub" && message.identities.length === 0;
-    this.post({
+    const send: SendToWorker = {
       kind: "send",
       channel,
       identities: topic
@@ -145,7 +146,23 @@ export class SocketHost {
         : message.identities,
       parts: serialize(message),
       buffers: message.buffers,
-    });
+    };
+    if (this.corked) this.corked.push(send);
+    else this.post(send);
+  }
+
+  private corked: SendToWorker[] | undefined;
+
+  /** Holds sends until `uncork()`, which hands them over together (see ToWorker "send-many"). */
+  cork(): void {
+    this.corked ??= [];
+  }
+
+  uncork(): void {
+    const sends = this.corked;
+    this.corked = undefined;
+    if (sends?.length === 1) this.post(sends[0]);
+    else if (sends?.length) this.post({ kind: "send-many", sends });
   }
 
   /** True once the frontend has sent an interrupt_request: SIGINTs are then the socket thread's echo. */

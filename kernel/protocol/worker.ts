@@ -15,6 +15,7 @@ import {
   SHARED,
   epochNow,
   type ToMain,
+  type SendToWorker,
   type ToSync,
   type ToWorker,
   type WorkerInit,
@@ -47,13 +48,19 @@ function log(text: string): void {
 class Sender {
   private queue: Buffer[][] = [];
   private pumping: Promise<void> | undefined;
-  constructor(private readonly socket: zmq.Writable & zmq.Socket) {}
+  /** Sending starts once this resolves (iopub: see `firstSubscriber`). */
+  constructor(
+    private readonly socket: zmq.Writable & zmq.Socket,
+    private gate: Promise<void> | undefined = undefined,
+  ) {}
   send(frames: Buffer[]): void {
     this.queue.push(frames);
     this.pumping ??= this.pump();
   }
   private async pump(): Promise<void> {
     try {
+      if (this.gate) await this.gate;
+      this.gate = undefined;
       for (let frames = this.queue.shift(); frames; frames = this.queue.shift()) {
         try {
           await this.socket.send(frames);
@@ -85,7 +92,7 @@ interface Sockets {
   shell: zmq.Router;
   control: zmq.Router;
   stdin: zmq.Router;
-  iopub: zmq.Publisher;
+  iopub: zmq.XPublisher;
   hb: zmq.Reply;
 }
 
@@ -98,7 +105,8 @@ async function bindAll(): Promise<Sockets> {
     control: new zmq.Router(routerOptions),
     stdin: new zmq.Router(routerOptions),
     // A PUB socket drops messages past its high-water mark: 0 (no limit) so no output is ever lost.
-    iopub: new zmq.Publisher({ sendHighWaterMark: 0, linger: 1000 }),
+    // XPUB: a PUB that also tells us when a client subscribes (see firstSubscriber).
+    iopub: new zmq.XPublisher({ sendHighWaterMark: 0, linger: 1000 }),
     hb: new zmq.Reply({ linger: 0 }),
   };
   await Promise.all(
@@ -107,13 +115,31 @@ async function bindAll(): Promise<Sockets> {
   return sockets;
 }
 
+/** How long IOPub output waits at start for a first subscriber (a client usually connects before). */
+const FIRST_SUBSCRIBER_MS = 100;
+
+/**
+ * Resolves when a client subscribes to IOPub, or after FIRST_SUBSCRIBER_MS. A PUB socket drops what it
+ * publishes before anyone subscribed, and a client connects asynchronously: without this wait `starting`
+ * (published once, at once) would reach nobody even when the client connected before the kernel bound.
+ */
+function firstSubscriber(iopub: zmq.XPublisher): Promise<void> {
+  return new Promise<void>((resolve) => {
+    setTimeout(resolve, FIRST_SUBSCRIBER_MS).unref();
+    void (async () => {
+      // Subscription messages: 0x01 + topic. Reading them also keeps the socket's receive queue empty.
+      for await (const [frame] of iopub) if (frame[0] === 1) resolve();
+    })().catch(() => undefined);
+  });
+}
+
 function main(sockets: Sockets): void {
   const port = init.port;
   const senders: Record<Channel, Sender> = {
     shell: new Sender(sockets.shell),
     control: new Sender(sockets.control),
     stdin: new Sender(sockets.stdin),
-    iopub: new Sender(sockets.iopub),
+    iopub: new Sender(sockets.iopub, firstSubscriber(sockets.iopub)),
   };
   const toMain = (m: ToMain): void => port.postMessage(m);
   const dropped = dropCounter();
@@ -227,14 +253,18 @@ function main(sockets: Sockets): void {
     port.close();
   }
 
+  function sendFromMain(m: SendToWorker): void {
+    const identities =
+      m.channel === "iopub" && m.identities.length === 0
+        ? [Buffer.from(`kernel.${init.session}`)]
+        : m.identities;
+    senders[m.channel].send(encodeParts(identities, m.parts, signer, m.buffers));
+  }
+
   port.on("message", (m: ToWorker) => {
-    if (m.kind === "send") {
-      const identities =
-        m.channel === "iopub" && m.identities.length === 0
-          ? [Buffer.from(`kernel.${init.session}`)]
-          : m.identities;
-      senders[m.channel].send(encodeParts(identities, m.parts, signer, m.buffers));
-    } else if (m.kind === "interrupt-ack") lastAck = Math.max(lastAck, m.seq);
+    if (m.kind === "send") sendFromMain(m);
+    else if (m.kind === "send-many") m.sends.forEach(sendFromMain);
+    else if (m.kind === "interrupt-ack") lastAck = Math.max(lastAck, m.seq);
     else if (m.kind === "destination") {
       destinations.set(m.id, m.parent);
       // Only the latest destinations can still have text in the slot.

@@ -102,6 +102,8 @@ export async function main(argv: string[]): Promise<number> {
       drainPending: () => sockets.host?.drainPending(),
       setExecuting: (executing) => sockets.host?.setExecuting(executing),
       waitForInput: (sendRequest) => sockets.host!.waitForInput(sendRequest),
+      cork: () => sockets.host?.cork(),
+      uncork: () => sockets.host?.uncork(),
     },
     engine: loadEngine,
     check: args.check,

@@ -27,6 +27,9 @@ export interface Transport {
   setExecuting?(executing: boolean): void;
   /** Blocks until an input_reply arrives (synchronous prompt()); absent in tests. */
   waitForInput?(sendRequest: () => void): ToSync;
+  /** Hold sends until uncork() and hand them over at once (a reply and the `idle` right behind it). */
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface SessionOptions {
@@ -207,6 +210,8 @@ export class Session {
       reply: async (c) => {
         await this.outbox.flush();
         replied = true;
+        // Every handler replies last: the reply waits (a few microtasks) for `idle`, and both go together.
+        this.options.transport.cork?.();
         this.options.transport.send(
           channel,
           newMessage({
@@ -242,6 +247,7 @@ export class Session {
       if (this.current === ctx) this.current = undefined;
       this.outbox.publish(status, "status", { execution_state: "idle" });
       await this.outbox.flush();
+      this.options.transport.uncork?.();
     }
     if (result?.shutdown) this.options.onShutdown?.(result.shutdown.restart);
   }

@@ -114,7 +114,14 @@ describe("gradlab install", () => {
   it("kernel.json runs this node on dist/kernel/cli.js with the message interrupt mode", () => {
     const spec = kernelJson("/abs/dist/kernel/cli.js");
     expect(spec).toEqual({
-      argv: [process.execPath, "/abs/dist/kernel/cli.js", "kernel", "--connection-file", "{connection_file}"],
+      argv: [
+        process.execPath,
+        "--max-semi-space-size=64",
+        "/abs/dist/kernel/cli.js",
+        "kernel",
+        "--connection-file",
+        "{connection_file}",
+      ],
       display_name: "TypeScript (gradlab)",
       language: "typescript",
       interrupt_mode: "message",

@@ -33,6 +33,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KernelClient, type Execution } from "../../kernel/protocol/client.js";
 import { newConnectionInfo, type ConnectionInfo } from "../../kernel/protocol/connection.js";
+import { kernelArgv } from "../../kernel/install.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(ROOT, "dist", "kernel", "cli.js");
@@ -62,7 +63,9 @@ export async function startKernel(options: StartOptions = {}): Promise<RunningKe
   if (options.key !== undefined) info.key = options.key;
   const file = join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(info));
-  const child = spawn(process.execPath, [CLI, "kernel", "--connection-file", file, ...(options.args ?? [])], {
+  // The kernelspec's own command line (node options included), as Jupyter starts it.
+  const [node, ...argv] = [...kernelArgv(file, CLI), ...(options.args ?? [])];
+  const child = spawn(node, argv, {
     cwd: options.cwd ?? dir,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
