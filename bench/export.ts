@@ -9,6 +9,8 @@
  * the exporter's fixtures. Prints the median wall time of N runs (BENCH_RUNS, default 7), the CPU time
  * (GNU time, when installed: less moved by whatever else the machine runs), the page size, and the ratios.
  * Target (issue 7): gradlab ≥ 5× faster; a page with plots < 2.5 MB, without plots < 400 KB.
+ * Also printed: whether the CLI ran the prebuilt bundle (see kernel/notebook/prebuilt.ts; `npm run build`
+ * makes it), and what NODE_EXTRA_CA_CERTS, when set, adds to every Node start.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -85,7 +87,8 @@ function main(): void {
   const hasNbconvert = spawnSync(python, ["-c", "import nbconvert"]).status === 0;
   if (!hasNbconvert)
     console.error("bench:export: Debian's nbconvert is not installed; showing gradlab alone");
-  console.log(`export of each notebook as a fresh process, median of ${runs} runs\n`);
+  console.log(`export of each notebook as a fresh process, median of ${runs} runs`);
+  console.log(`gradlab exports from: ${exporterPath()}\n`);
   const rows: string[][] = [
     ["notebook", "gradlab", "cpu", "size", "nbconvert", "cpu", "size", "speed-up", "cpu ratio"],
   ];
@@ -121,6 +124,43 @@ function main(): void {
     console.log(`\nmedian speed-up (wall) ${median(ratios).toFixed(1)}× (target ≥ 5×)`);
     if (cpuRatios.length) console.log(`median CPU-time ratio ${median(cpuRatios).toFixed(1)}×`);
   }
+  noteExtraCaCerts();
+}
+
+/** Which exporter the CLI runs (the prebuilt bundle unless dist/ lacks it or it is stale), from its timing. */
+function exporterPath(): string {
+  const fixture = join(root, "test/fixtures/notebooks/plain.ipynb");
+  const r = spawnSync(process.execPath, [cli, "export", fixture, "--stdout", "-q"], {
+    cwd: root,
+    env: { ...process.env, GRADLAB_EXPORT_TIMING: "1" },
+    encoding: "utf8",
+  });
+  const loaded = /exporter loaded \(([^)]+)\)/.exec(r.stderr)?.[1] ?? "unknown";
+  return loaded === "modules" ? "modules (no fresh prebuilt bundle: run `npm run build`)" : loaded;
+}
+
+/**
+ * NODE_EXTRA_CA_CERTS makes every Node process parse CA certificates before running any JavaScript; an
+ * export never opens a connection, but pays for it, and nbconvert (Python) does not. Say how much.
+ */
+function noteExtraCaCerts(): void {
+  if (!process.env.NODE_EXTRA_CA_CERTS) return;
+  const start = (env: NodeJS.ProcessEnv) =>
+    median(
+      Array.from({ length: runs }, () => {
+        const t = process.hrtime.bigint();
+        spawnSync(process.execPath, ["-e", "0"], { env });
+        return Number(process.hrtime.bigint() - t) / 1e6;
+      }),
+    );
+  const without = { ...process.env };
+  delete without.NODE_EXTRA_CA_CERTS;
+  const a = start(process.env);
+  const b = start(without);
+  console.log(
+    `\nnote: NODE_EXTRA_CA_CERTS is set here, so every Node process starts ${(a - b).toFixed(0)} ms later ` +
+      `(node -e 0: ${a.toFixed(0)} ms with it, ${b.toFixed(0)} ms without); gradlab's times above include that.`,
+  );
 }
 
 main();

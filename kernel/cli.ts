@@ -10,7 +10,8 @@ const commands: Record<string, () => Promise<Command>> = {
   install: async () => (await import("./install.js")).main,
   kernel: async () => (await import("./session/main.js")).main,
   run: async () => (await import("./notebook/run-command.js")).main,
-  export: async () => (await import("./notebook/export-command.js")).main,
+  // The prebuilt bundle when fresh, else the modules (see notebook/prebuilt.ts).
+  export: async () => (await import("./notebook/export-entry.js")).main,
 };
 
 const usage = `usage: gradlab <command> [options]

@@ -4,11 +4,9 @@
  * applies) and inline colours for the 256-colour and true-colour codes. Carriage returns and backspaces
  * are applied first, as Jupyter frontends do, so progress bars show their final state.
  */
-import { createRequire } from "node:module";
 import type AnserType from "anser";
+import { plainLoad } from "./code-cache.js";
 import { escapeHtml } from "./html.js";
-
-const require = createRequire(import.meta.url);
 
 const NAMES = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"];
 
@@ -59,7 +57,7 @@ export function ansiToHtml(text: string): string {
   const plain = applyControlChars(text);
   // Most text has no escape codes: then anser need not even be loaded.
   if (!plain.includes("\x1b")) return escapeHtml(plain);
-  const Anser = require("anser") as typeof AnserType;
+  const Anser = plainLoad("anser") as typeof AnserType;
   const entries = Anser.ansiToJson(plain, { use_classes: true, remove_empty: true });
   return entries
     .map((e) => {

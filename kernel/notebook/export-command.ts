@@ -2,11 +2,14 @@
  * `gradlab export <notebook.ipynb>... [-o out.html] [--plotly inline|cdn|none] [--no-input] [--no-prompt]
  * [--sanitize] [--stdout]`: one self-contained HTML page per notebook, written atomically.
  */
+import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createCodeCache } from "./code-cache.js";
 import { exportNotebook } from "./export.js";
+import { partsByteLength, type PagePart } from "./html.js";
 import { NotebookError, readNotebook, writeFileAtomic } from "./nbformat.js";
 import type { PlotlyMode } from "./plotly.js";
+import { createMark } from "./timing.js";
 
 export const EXPORT_USAGE = `usage: gradlab export <notebook.ipynb>... [options]
 
@@ -21,6 +24,7 @@ export const EXPORT_USAGE = `usage: gradlab export <notebook.ipynb>... [options]
 
 const PLOTLY_MODES: PlotlyMode[] = ["inline", "cdn", "none"];
 
+/** `gradlab export`: exit code 0 when every page was written, 1 when some failed, 2 for a usage error. */
 export async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -58,10 +62,14 @@ export async function main(argv: string[]): Promise<number> {
   if (!PLOTLY_MODES.includes(plotly)) return usageError(`--plotly must be one of ${PLOTLY_MODES.join(", ")}`);
 
   const codeCache = createCodeCache();
+  const mark = createMark();
+  // In the prebuilt bundle, import.meta.url is the bundle's (see scripts/build-export-bundle.ts).
+  mark(`exporter loaded (${import.meta.url.endsWith(".cjs") ? "prebuilt bundle" : "modules"})`);
   let failed = 0;
   for (const file of positionals) {
     try {
       const nb = await readNotebook(file);
+      mark("notebook read");
       const result = await exportNotebook(nb, {
         plotly,
         input: !values["no-input"],
@@ -69,16 +77,19 @@ export async function main(argv: string[]): Promise<number> {
         sanitize: values.sanitize ?? false,
         fileName: file,
         load: codeCache.load,
+        mark,
       });
       for (const w of result.warnings) process.stderr.write(`gradlab export: ${file}: ${w}\n`);
       if (values.stdout) {
-        process.stdout.write(result.html);
+        writeToStdout(result.parts);
+        mark("written");
         continue;
       }
       const out = values.output ?? file.replace(/\.ipynb$/i, "") + ".html";
-      await writeFileAtomic(out, result.html);
+      await writeFileAtomic(out, result.parts);
+      mark("written");
       if (!values.quiet) {
-        const kb = (Buffer.byteLength(result.html) / 1024).toFixed(0);
+        const kb = (partsByteLength(result.parts) / 1024).toFixed(0);
         const figs = result.figures ? `, ${result.figures} figure(s)` : "";
         process.stderr.write(`${file} → ${out} (${kb} KB${figs})\n`);
       }
@@ -90,4 +101,23 @@ export async function main(argv: string[]): Promise<number> {
   }
   codeCache.save();
   return failed ? 1 : 0;
+}
+
+/**
+ * Writes the page to standard output as it is: straight to the file descriptor, since setting up
+ * process.stdout (Node's stream machinery) costs an export a few milliseconds and a copy of the page.
+ */
+function writeToStdout(parts: PagePart[]): void {
+  for (const part of parts) {
+    const bytes = typeof part === "string" ? Buffer.from(part) : part;
+    for (let at = 0; at < bytes.byteLength;) {
+      try {
+        at += writeSync(1, bytes, at);
+      } catch (e) {
+        // A non-blocking pipe that is full: give the reader a millisecond.
+        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      }
+    }
+  }
 }

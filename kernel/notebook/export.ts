@@ -5,8 +5,9 @@
  */
 import { basename } from "node:path";
 import type { Load } from "./code-cache.js";
+import type { Mark } from "./timing.js";
 import { createHighlighter } from "./highlight.js";
-import { balanceHtml, escapeHtml } from "./html.js";
+import { balanceHtml, escapeHtml, joinParts, type PagePart } from "./html.js";
 import { createMarkdownIt, renderMarkdown } from "./markdown.js";
 import { joinSource, type Cell, type CodeCell, type Notebook } from "./nbformat.js";
 import { chooseMime, mimeText, renderOutput, type OutputContext } from "./outputs.js";
@@ -30,10 +31,15 @@ export interface ExportOptions {
   fileName?: string;
   /** How KaTeX, markdown-it and highlight.js are loaded (the CLI passes a code-cached require). */
   load?: Load;
+  /** Notes the end of each phase (GRADLAB_EXPORT_TIMING, see timing.ts). */
+  mark?: Mark;
 }
 
 export interface ExportResult {
-  html: string;
+  /** The page as one string (made on first use from `parts`). */
+  readonly html: string;
+  /** The page in pieces, to write without joining them (the inlined plotly.js stays bytes). */
+  parts: PagePart[];
   /** Problems that did not stop the export, each naming its cell (e.g. TeX KaTeX cannot parse). */
   warnings: string[];
   figures: number;
@@ -45,15 +51,20 @@ const MATH_HINT = /\$|\\\(|\\\[|\\begin\{/;
 /** Exports a parsed notebook to HTML. */
 export async function exportNotebook(nb: Notebook, options: ExportOptions = {}): Promise<ExportResult> {
   const opts = { plotly: "inline" as PlotlyMode, input: true, prompts: true, sanitize: false, ...options };
+  const mark = opts.mark ?? (() => {});
   const prompts = opts.prompts && opts.input;
   const warnings: string[] = [];
   let where = "";
   const highlight = createHighlighter(opts.load);
+  mark("highlight.js loaded");
   const tex = needsTex(nb) ? await createTexRenderer(opts.load) : undefined;
+  mark(tex ? "KaTeX loaded" : "no math: KaTeX not loaded");
+  const md = createMarkdownIt(highlight, opts.load);
+  mark("markdown-it loaded");
   let outputIds = 0;
   const ctx: OutputContext = {
     tex,
-    md: createMarkdownIt(highlight, opts.load),
+    md,
     highlight,
     sanitize: opts.sanitize,
     cleanHtml: opts.sanitize ? sanitizeHtml : (html) => html,
@@ -73,10 +84,11 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
     for (const p of tex?.problems.slice(texProblems) ?? [])
       warnings.push(`${where}: cannot typeset ${JSON.stringify(p.tex.slice(0, 60))}: ${p.message}`);
   });
+  mark("cells rendered");
   const bundle = bundleFor(ctx.figures);
   const title = opts.title ?? notebookTitle(nb, opts.fileName);
   const styles = [PAGE_CSS, tex?.used ? tex.css() : ""].join("\n");
-  const html = `<!DOCTYPE html>
+  const page = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -89,12 +101,15 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
 <main class="notebook${prompts ? " with-prompts" : ""}">
 ${cells.join("\n")}
 </main>
-${plotlyScripts(opts.plotly, bundle)}
-</body>
-</html>
 `;
+  const parts: PagePart[] = [page, ...plotlyScripts(opts.plotly, bundle), "\n</body>\n</html>\n"];
+  mark("page assembled");
+  let html: string | undefined;
   return {
-    html,
+    parts,
+    get html() {
+      return (html ??= joinParts(parts));
+    },
     warnings,
     figures: ctx.figures.length,
     plotlyBundle: opts.plotly === "none" ? undefined : bundle,

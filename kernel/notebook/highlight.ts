@@ -25,7 +25,9 @@ const ALIASES: Record<string, string> = {
   html: "xml",
   svg: "xml",
 };
-const KNOWN = new Set(["typescript", "javascript", "python", "json", "bash", "xml"]);
+/** The grammars we highlight with (the prebuilt bundle includes exactly these). */
+export const LANGUAGES = ["typescript", "javascript", "python", "json", "bash", "xml"];
+const KNOWN = new Set(LANGUAGES);
 
 export function createHighlighter(load: Load = plainLoad): Highlighter {
   const hljs = (load("highlight.js/lib/core") as HLJSApi).newInstance();

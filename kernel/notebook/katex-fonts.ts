@@ -20,11 +20,11 @@ export interface FontFace {
   file: string;
 }
 
-interface Compound {
+export interface Compound {
   tag?: string;
   classes: string[];
 }
-interface FontRule {
+export interface FontRule {
   /** Compound selectors from outermost ancestor to the element itself. */
   chain: Compound[];
   specificity: number;
@@ -34,29 +34,39 @@ interface FontRule {
   style?: FontFace["style"];
 }
 
-/** What the stylesheet gives us: its font-free text, its faces, and its font rules. */
-export interface KatexStyles {
+/** What the stylesheet gives us, as plain data: its font-free text, its faces, and its font rules. */
+export interface KatexStyleData {
   /** katex.min.css with every @font-face removed. */
   cssWithoutFaces: string;
   faces: FontFace[];
   rules: FontRule[];
+}
+
+/** The stylesheet's data indexed for collectFontUse, with the fonts' folder. */
+export interface KatexStyles extends KatexStyleData {
   /** Rules by a class (or tag) their element must have: an element only tries the rules it could match. */
   byKey: Map<string, FontRule[]>;
   /** Classes that rules require of an ancestor (`.katex`, `.mult`, …). */
   ancestorClasses: Set<string>;
-  /** Computed fonts already worked out for this page (see collectFontUse). */
+  /** Computed fonts already worked out for this page, by parent state id and element (see collectFontUse). */
   memo: Map<string, Computed>;
+  /** Each distinct computed state once, by what a child's font depends on (`key~sig`). */
+  states: Map<string, Computed>;
   fontsDir: string;
 }
 
 /** Reads katex.min.css from the installed package and indexes its font rules. */
 export function loadKatexStyles(): KatexStyles {
-  const require = createRequire(import.meta.url);
-  const cssPath = require.resolve("katex/dist/katex.min.css");
+  const cssPath = createRequire(import.meta.url).resolve("katex/dist/katex.min.css");
   return parseKatexCss(readFileSync(cssPath, "utf8"), join(dirname(cssPath), "fonts"));
 }
 
 export function parseKatexCss(css: string, fontsDir: string): KatexStyles {
+  return indexKatexStyles(readKatexStyleData(css), fontsDir);
+}
+
+/** The faces and font rules of katex.css (plain data: the prebuilt bundle stores it, see installed.ts). */
+export function readKatexStyleData(css: string): KatexStyleData {
   const faces: FontFace[] = [];
   const cssWithoutFaces = css.replace(/@font-face\s*\{([^}]*)\}/g, (_, body: string) => {
     const family = /font-family:\s*"?([\w-]+)"?/.exec(body)?.[1];
@@ -68,7 +78,8 @@ export function parseKatexCss(css: string, fontsDir: string): KatexStyles {
   const ruleRe = /([^{}]+)\{([^{}]*)\}/g;
   let order = 0;
   for (let m = ruleRe.exec(cssWithoutFaces); m; m = ruleRe.exec(cssWithoutFaces)) {
-    const decl = parseFontDeclarations(m[2]);
+    // Most rules set no font at all: skip them before splitting their declarations.
+    const decl = m[2].includes("font") ? parseFontDeclarations(m[2]) : undefined;
     if (!decl) continue;
     for (const sel of m[1].split(",")) {
       const chain = parseSelector(sel.trim());
@@ -77,14 +88,23 @@ export function parseKatexCss(css: string, fontsDir: string): KatexStyles {
       rules.push({ chain, specificity, order: order++, ...decl });
     }
   }
+  return { cssWithoutFaces, faces, rules };
+}
+
+/** Indexes the rules by what an element must have, and starts the page's memo. */
+export function indexKatexStyles(data: KatexStyleData, fontsDir: string): KatexStyles {
   const byKey = new Map<string, FontRule[]>();
-  for (const r of rules) {
+  for (const r of data.rules) {
     const last = r.chain[r.chain.length - 1];
     const key = last.classes[0] ? `.${last.classes[0]}` : (last.tag ?? "*");
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    const list = byKey.get(key);
+    if (list) list.push(r);
+    else byKey.set(key, [r]);
   }
-  const ancestorClasses = new Set(rules.flatMap((r) => r.chain.slice(0, -1).flatMap((c) => c.classes)));
-  return { cssWithoutFaces, faces, rules, byKey, ancestorClasses, memo: new Map(), fontsDir };
+  const ancestorClasses = new Set(data.rules.flatMap((r) => r.chain.slice(0, -1).flatMap((c) => c.classes)));
+  const root: Computed = { weight: "normal", style: "normal", hidden: false, key: "", sig: "", id: 0 };
+  const states = new Map([["~", root]]);
+  return { ...data, byKey, ancestorClasses, memo: new Map(), states, fontsDir };
 }
 
 function weightAndStyle(body: string): Pick<FontFace, "weight" | "style"> {
@@ -127,11 +147,15 @@ function parseSelector(sel: string): Compound[] | undefined {
 
 interface Element {
   tag: string;
-  classes: string[];
+  className: string;
+  /** Split from className when a rule first needs them (most elements hit the memo). */
+  classes?: string[];
 }
 
+const classesOf = (e: Element) => (e.classes ??= e.className ? e.className.split(/\s+/).filter(Boolean) : []);
+
 const matches = (c: Compound, e: Element) =>
-  (!c.tag || c.tag === e.tag) && c.classes.every((k) => e.classes.includes(k));
+  (!c.tag || c.tag === e.tag) && c.classes.every((k) => classesOf(e).includes(k));
 
 /** Right-to-left descendant matching: the last compound is the element, the rest its ancestors in order. */
 function ruleMatches(rule: FontRule, path: Element[]): boolean {
@@ -155,47 +179,60 @@ interface Computed {
   key: string;
   /** The ancestors' classes that some rule requires of an ancestor: what else a child's match depends on. */
   sig: string;
+  /** `family|weight|style` of visible text here (what `used` collects); undefined when hidden or no family. */
+  face?: string;
+  /** Names this state (key and sig) in memo keys, which then stay short however deep the markup. */
+  id: number;
 }
 
 const VOID = new Set(["br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"]);
+const CLASS_ATTR = /\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')/;
+const NON_SPACE = /\S/g;
 
 /**
  * Adds to `used` the key `family|weight|style` of every piece of visible KaTeX text in `html`.
  * The MathML copy (`.katex-mathml`) is visually hidden, so its text needs no font: it is cut out first.
  * KaTeX repeats the same few span shapes thousands of times, so an element's computed font is memoised
- * on what decides it: its parent's font, the ancestor classes some rule looks for, its tag and classes.
+ * on what decides it: its parent's state (font and the ancestor classes some rule looks for), its tag
+ * and classes. The markup is scanned with indexOf and sticky patterns: this runs over every formula.
  */
 export function collectFontUse(html: string, styles: KatexStyles, used: Set<string>): void {
   if (!html.includes("katex")) return;
-  const visible = html.replace(/<span class="katex-mathml">[\s\S]*?<\/math><\/span>/g, "");
+  const visible = withoutMathml(html);
   const path: Element[] = [];
-  const computed: Computed[] = [{ weight: "normal", style: "normal", hidden: false, key: "", sig: "" }];
-  const tagRe = /<(\/?)([a-zA-Z][\w:-]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>|([^<]+)/g;
-  for (let m = tagRe.exec(visible); m; m = tagRe.exec(visible)) {
-    const [, close, rawTag, attrs, text] = m;
-    if (text !== undefined) {
+  const computed: Computed[] = [styles.states.get("~")!];
+  let i = 0;
+  while (i < visible.length) {
+    const lt = visible.indexOf("<", i);
+    const textEnd = lt < 0 ? visible.length : lt;
+    if (textEnd > i) {
       const top = computed[computed.length - 1];
-      if (top.family && !top.hidden && /\S/.test(text)) used.add(`${top.family}|${top.weight}|${top.style}`);
-      continue;
+      if (top.face && !used.has(top.face)) {
+        NON_SPACE.lastIndex = i;
+        const at = NON_SPACE.exec(visible)?.index;
+        if (at !== undefined && at < textEnd) used.add(top.face);
+      }
     }
-    const tag = rawTag.toLowerCase();
-    if (close) {
+    if (lt < 0) break;
+    const tag = scanTag(visible, lt);
+    // A "<" that starts no tag is text, as the characters after it are.
+    i = tag ? tag.end : lt + 1;
+    if (!tag) continue;
+    if (tag.closing) {
       // Pop to the matching open tag; tolerant of stray closers in arbitrary HTML.
       let at = path.length - 1;
-      while (at >= 0 && path[at].tag !== tag) at--;
+      while (at >= 0 && path[at].tag !== tag.name) at--;
       if (at >= 0) {
         path.length = at;
         computed.length = at + 1;
       }
       continue;
     }
-    if (VOID.has(tag) || attrs.endsWith("/")) continue;
-    const classAttr = /\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
-    const className = classAttr?.[1] ?? classAttr?.[2] ?? "";
-    const el: Element = { tag, classes: className ? className.split(/\s+/).filter(Boolean) : [] };
+    if (VOID.has(tag.name) || visible.charCodeAt(tag.end - 2) === 47) continue; // `/>`
+    const el: Element = { tag: tag.name, className: classOf(visible, tag.attrsStart, tag.end - 1) };
     path.push(el);
     const parent = computed[computed.length - 1];
-    const memoKey = `${parent.key}~${parent.sig}~${tag}.${className}`;
+    const memoKey = `${parent.id} ${el.tag}.${el.className}`;
     let next = styles.memo.get(memoKey);
     if (!next) {
       next = computeFont(parent, el, path, styles);
@@ -205,11 +242,71 @@ export function collectFontUse(html: string, styles: KatexStyles, used: Set<stri
   }
 }
 
+interface ScannedTag {
+  closing: boolean;
+  /** Lowercase. */
+  name: string;
+  attrsStart: number;
+  /** Just after the closing `>`. */
+  end: number;
+}
+
+/**
+ * The tag starting at `lt` (`<name attrs>` or `</name …>`; quoted attribute values may hold `>`), or
+ * undefined when none does.
+ */
+function scanTag(html: string, lt: number): ScannedTag | undefined {
+  let j = lt + 1;
+  const closing = html.charCodeAt(j) === 47; // "/"
+  if (closing) j++;
+  const nameStart = j;
+  if (!isLetter(html.charCodeAt(j))) return undefined;
+  while (j < html.length && isNameChar(html.charCodeAt(j))) j++;
+  const name = html.slice(nameStart, j).toLowerCase();
+  // The rest of the tag: attributes, where quoted values may hold ">". A pattern, which runs natively:
+  // a loop over the characters would be interpreted JavaScript, on every tag of every formula.
+  ATTRS.lastIndex = j;
+  return ATTRS.test(html) ? { closing, name, attrsStart: j, end: ATTRS.lastIndex } : undefined;
+}
+
+const ATTRS = /[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/y;
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** `[\w:-]`: letters, digits, `_`, `:` and `-`. */
+const isNameChar = (c: number) => isLetter(c) || (c >= 48 && c <= 58) || c === 95 || c === 45;
+
+/** The class attribute's value in `html[from, to)`; KaTeX writes it first, so look there before searching. */
+function classOf(html: string, from: number, to: number): string {
+  if (html.startsWith(' class="', from)) {
+    const end = html.indexOf('"', from + 8);
+    if (end >= 0 && end < to) return html.slice(from + 8, end);
+  }
+  const m = CLASS_ATTR.exec(html.slice(from, to));
+  return m?.[1] ?? m?.[2] ?? "";
+}
+
+const MATHML_OPEN = '<span class="katex-mathml">';
+const MATHML_CLOSE = "</math></span>";
+
+/** `html` without KaTeX's MathML copies (each from its span's start to the first `</math></span>`). */
+function withoutMathml(html: string): string {
+  let at = html.indexOf(MATHML_OPEN);
+  let kept = "";
+  let last = 0;
+  while (at >= 0) {
+    const end = html.indexOf(MATHML_CLOSE, at + MATHML_OPEN.length);
+    if (end < 0) break;
+    kept += html.slice(last, at);
+    last = end + MATHML_CLOSE.length;
+    at = html.indexOf(MATHML_OPEN, last);
+  }
+  return last ? kept + html.slice(last) : html;
+}
+
 function computeFont(parent: Computed, el: Element, path: Element[], styles: KatexStyles): Computed {
-  const next: Computed = { ...parent, hidden: parent.hidden || el.classes.includes("katex-mathml") };
-  const candidates = [el.tag, "*", ...el.classes.map((c) => `.${c}`)].flatMap(
-    (k) => styles.byKey.get(k) ?? [],
-  );
+  const classes = classesOf(el);
+  const next: Computed = { ...parent, hidden: parent.hidden || classes.includes("katex-mathml") };
+  const candidates = [el.tag, "*", ...classes.map((c) => `.${c}`)].flatMap((k) => styles.byKey.get(k) ?? []);
   const hits = candidates
     .filter((r) => ruleMatches(r, path))
     .sort((x, y) => x.specificity - y.specificity || x.order - y.order);
@@ -219,8 +316,15 @@ function computeFont(parent: Computed, el: Element, path: Element[], styles: Kat
     if (r.style) next.style = r.style;
   }
   next.key = `${next.family}|${next.weight}|${next.style}|${next.hidden}`;
-  const relevant = el.classes.filter((c) => styles.ancestorClasses.has(c));
+  next.face = next.family && !next.hidden ? `${next.family}|${next.weight}|${next.style}` : undefined;
+  const relevant = classes.filter((c) => styles.ancestorClasses.has(c));
   next.sig = relevant.length ? `${parent.sig} ${el.tag}.${relevant.join(".")}` : parent.sig;
+  // One object per distinct state, so that equal states share their children's memo entries.
+  const state = `${next.key}~${next.sig}`;
+  const known = styles.states.get(state);
+  if (known) return known;
+  next.id = styles.states.size;
+  styles.states.set(state, next);
   return next;
 }
 

@@ -5,11 +5,10 @@
  * terminated, then killed, when it does not go.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { kernelArgv } from "../install.js";
 import { KernelClient } from "../protocol/client.js";
 import { newConnectionInfo } from "../protocol/connection.js";
 import type { Message } from "../protocol/wire.js";
@@ -44,16 +43,9 @@ export interface RunningKernel {
   isAlive(): boolean;
 }
 
-/** `node dist/kernel/cli.js kernel --connection-file {connection_file}`, found from this module's place. */
+/** The kernelspec's command (kernel/install.ts: node options, dist/kernel/cli.js found from here). */
 export function defaultKernelArgv(): string[] {
-  // From dist/kernel/notebook/ the CLI is ../cli.js; from the sources (tests) it is in dist/ at the root.
-  const candidates = [
-    new URL("../cli.js", import.meta.url),
-    new URL("../../dist/kernel/cli.js", import.meta.url),
-  ];
-  const cli =
-    candidates.map((u) => fileURLToPath(u)).find((p) => existsSync(p)) ?? fileURLToPath(candidates[0]);
-  return [process.execPath, cli, "kernel", "--connection-file", "{connection_file}"];
+  return kernelArgv("{connection_file}");
 }
 
 const TAIL_BYTES = 4096;

@@ -3,8 +3,8 @@
  * written the way Jupyter writes it (1-space indent, sorted keys, trailing newline) so that a run leaves
  * a diff that only touches outputs. Spec: https://nbformat.readthedocs.io/en/latest/format_description.html
  */
-import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** nbformat's "multiline string": a string or a list of lines (each keeping its "\n"). */
@@ -193,7 +193,8 @@ function parseOutput(o: unknown, where: string): Output {
 export async function readNotebook(file: string): Promise<Notebook> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // Read synchronously: one file, and a thread-pool round trip costs an export more than it saves.
+    text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : (e as Error).message;
@@ -220,8 +221,16 @@ export function serializeNotebook(nb: Notebook): string {
  * Writes `text` to `file` atomically: a temp file in the same folder, then rename. A crash or an
  * interrupt at any point leaves either the old file or the new one, never a truncated mix.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+export async function writeFileAtomic(
+  file: string,
+  text: string | Iterable<string | Uint8Array>,
+): Promise<void> {
+  // The name only has to differ from other writers' (pid) and this process's other writes (random);
+  // no need for node:crypto, which costs an export milliseconds to load.
+  const tmp = join(
+    dirname(file),
+    `.${basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`,
+  );
   try {
     await writeFile(tmp, text, { encoding: "utf8", flush: true });
     await rename(tmp, file);

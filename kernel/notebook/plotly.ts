@@ -6,8 +6,8 @@
  * one (4.7 MB): plotly's own renderers inline the full bundle once per figure.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { scriptText } from "./html.js";
+import { scriptBytes, type PagePart } from "./html.js";
+import { plotlyFile, plotlyVersion } from "./installed.js";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -68,18 +68,6 @@ export function bundleFor(figures: PlotlyFigure[]): "cartesian" | "full" | undef
   return figures.every(isCartesian) ? "cartesian" : "full";
 }
 
-function bundlePath(bundle: "cartesian" | "full"): string {
-  const require = createRequire(import.meta.url);
-  return bundle === "cartesian"
-    ? require.resolve("plotly.js-cartesian-dist-min/plotly-cartesian.min.js")
-    : require.resolve("plotly.js-dist-min/plotly.min.js");
-}
-
-function plotlyVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require("plotly.js-dist-min/package.json") as { version: string }).version;
-}
-
 /**
  * Draws every `.plotly-figure` on the page, one after another (figures drawn in parallel freeze the page
  * longer). The static picture goes only once the live figure is drawn, so a failure leaves it in place.
@@ -110,12 +98,20 @@ const DRAW_FIGURES = `(function () {
   }, Promise.resolve());
 })();`;
 
-/** The scripts that end a page with figures: plotly.js (inlined or from the CDN) and the drawing loop. */
-export function plotlyScripts(mode: PlotlyMode, bundle: "cartesian" | "full" | undefined): string {
-  if (mode === "none" || !bundle) return "";
-  const lib =
-    mode === "cdn"
-      ? `<script class="plotly-library" src="https://cdn.plot.ly/plotly-${plotlyVersion()}.min.js" charset="utf-8"></script>`
-      : `<script class="plotly-library">${scriptText(readFileSync(bundlePath(bundle), "utf8"))}</script>`;
-  return `${lib}\n<script>${DRAW_FIGURES}</script>`;
+/**
+ * The scripts that end a page with figures: plotly.js (inlined or from the CDN) and the drawing loop.
+ * Parts of the page, not one string: the inlined library stays the bytes read from its file.
+ */
+export function plotlyScripts(mode: PlotlyMode, bundle: "cartesian" | "full" | undefined): PagePart[] {
+  if (mode === "none" || !bundle) return [];
+  const draw = `\n<script>${DRAW_FIGURES}</script>`;
+  if (mode === "cdn")
+    return [
+      `<script class="plotly-library" src="https://cdn.plot.ly/plotly-${plotlyVersion()}.min.js" charset="utf-8"></script>${draw}`,
+    ];
+  return [
+    '<script class="plotly-library">',
+    scriptBytes(readFileSync(plotlyFile(bundle))),
+    `</script>${draw}`,
+  ];
 }

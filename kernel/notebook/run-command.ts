@@ -191,7 +191,7 @@ async function runOne(
       if (s.html) {
         const page = await exportNotebook(result.notebook, { fileName: job.file, load: s.load });
         for (const w of page.warnings) progress.log(`gradlab run: ${job.file}: ${w}`);
-        await writeTo(join(s.html, job.rel.replace(/\.ipynb$/i, "") + ".html"), page.html);
+        await writeTo(join(s.html, job.rel.replace(/\.ipynb$/i, "") + ".html"), page.parts);
       }
     } catch (e) {
       failures.push({ cell: 0, kind: "start", message: `cannot write results: ${(e as Error).message}` });
@@ -239,7 +239,7 @@ function summarize(outcomes: Outcome[], count: number, aborted: boolean): number
   return aborted ? 130 : 1;
 }
 
-async function writeTo(file: string, text: string): Promise<void> {
+async function writeTo(file: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, text);
 }

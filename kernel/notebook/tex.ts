@@ -8,7 +8,8 @@
 import type Katex from "katex";
 import { plainLoad, type Load } from "./code-cache.js";
 import { escapeHtml } from "./html.js";
-import { collectFontUse, katexCss, loadKatexStyles } from "./katex-fonts.js";
+import { katexStyles } from "./installed.js";
+import { collectFontUse, katexCss } from "./katex-fonts.js";
 
 export interface TexProblem {
   tex: string;
@@ -33,7 +34,7 @@ export interface TexRenderer {
  */
 export async function createTexRenderer(load: Load = plainLoad): Promise<TexRenderer> {
   const katex = load("katex") as typeof Katex;
-  const styles = loadKatexStyles();
+  const styles = katexStyles();
   const macros: Record<string, string> = {};
   const fonts = new Set<string>();
   const problems: TexProblem[] = [];

@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixtures } from "./helpers.js";
 
-function gradlab(args: string[], cwd?: string) {
+function gradlab(args: string[], cwd?: string, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [cli, "export", ...args], {
     encoding: "utf8",
     cwd,
     timeout: 20_000,
     maxBuffer: 64 << 20,
+    env: { ...process.env, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -39,6 +40,30 @@ describe("gradlab export (CLI)", () => {
     const s = gradlab(["rich-outputs.ipynb", "--stdout", "--no-input"], dir);
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+  });
+
+  it("GRADLAB_EXPORT_TIMING=1 names each phase; the modules (GRADLAB_EXPORT_BUNDLE=off) write the same page", () => {
+    const dir = copyToTemp("mini-lecture-executed.ipynb");
+    const timed = gradlab(["mini-lecture-executed.ipynb", "--stdout"], dir, { GRADLAB_EXPORT_TIMING: "1" });
+    expect(timed.code).toBe(0);
+    const phases = [...timed.stderr.matchAll(/^\[export +[\d.]+ ms +\+[\d.]+\] (.+)$/gm)].map((m) => m[1]);
+    expect(phases[0]).toMatch(/^exporter loaded \((prebuilt bundle|modules)\)$/);
+    expect(phases.slice(1)).toEqual([
+      "notebook read",
+      "highlight.js loaded",
+      "KaTeX loaded",
+      "markdown-it loaded",
+      "cells rendered",
+      "page assembled",
+      "written",
+    ]);
+    const modules = gradlab(["mini-lecture-executed.ipynb", "--stdout"], dir, {
+      GRADLAB_EXPORT_BUNDLE: "off",
+      GRADLAB_EXPORT_TIMING: "1",
+    });
+    expect(modules.stderr).toContain("exporter loaded (modules)");
+    expect(modules.stdout.length).toBeGreaterThan(100_000);
+    expect(modules.stdout === timed.stdout).toBe(true);
   });
 
   it.each([

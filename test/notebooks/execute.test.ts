@@ -1,16 +1,19 @@
 /**
  * Every lecture notebook executed twice — by gradlab's runner (`gradlab run`, a zeromq client of the
  * kernel) and by Debian's nbclient against the gradlab kernelspec — with zero errors and every code cell's
- * outputs present; both runs must agree output for output. The runner's executed copies are then exported
- * with `gradlab export` and each page passes the export issue's browser checks (no request, no console
- * error, all math typeset by KaTeX, every plotly figure drawn, steppers moving on a click; with scripts
- * off, math and static figures still show).
+ * outputs present; both runs must agree output for output. This is the suite's one run of the lectures
+ * through gradlab's runner: it also carries the run-and-export pipeline for them (`--html`, as
+ * test/notebook/pipeline.test.ts does for the fixtures). The runner's executed copies are then exported
+ * with `gradlab export`, which must give the very pages `--html` wrote, and each page passes the export
+ * issue's browser checks (no request, no console error, all math typeset by KaTeX, every plotly figure
+ * drawn, steppers moving on a click; with scripts off, math and static figures still show).
  *
- * Kept in test-output/notebooks/: executed copies (gradlab/, nbclient/), the pages (gradlab/*.html) and
- * screenshots: NN-name.png (whole page), NN-name-first-screen.png, NN-name-stepper.png, NN-name-no-js.png.
+ * Kept in test-output/notebooks/: executed copies (gradlab/, nbclient/), the pages (gradlab/*.html, and
+ * gradlab-run-html/*.html from --html) and screenshots: NN-name.png (whole page), NN-name-first-screen.png,
+ * NN-name-stepper.png, NN-name-no-js.png.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +27,6 @@ import {
   outputProblems,
   outputShapes,
   readExecuted,
-  runWithGradlab,
   runWithNbclient,
   visibleText,
   joined,
@@ -36,6 +38,8 @@ import {
 const names = LECTURES.map((f) => basename(f));
 const gradlabDir = join(OUTPUT, "gradlab");
 const nbclientDir = join(OUTPUT, "nbclient");
+const runHtmlDir = join(OUTPUT, "gradlab-run-html");
+const page = (dir: string, name: string) => join(dir, name.replace(/\.ipynb$/, ".html"));
 const withNbclient = requireTool(
   "python3 nbclient (Debian python3-nbclient)",
   hasPythonModules("nbclient", "nbformat"),
@@ -44,28 +48,76 @@ const withChromium = requireTool("chromium", hasChromium());
 
 let gradlab: Finished;
 let nbclient: Finished | undefined;
+let exported: ReturnType<typeof spawnSync>;
 let scratch: string;
 
 beforeAll(async () => {
   // Only this file's folders: the classic-notebook test writes its screenshots beside them.
-  rmSync(gradlabDir, { recursive: true, force: true });
-  rmSync(nbclientDir, { recursive: true, force: true });
-  mkdirSync(gradlabDir, { recursive: true });
-  mkdirSync(nbclientDir, { recursive: true });
+  for (const dir of [gradlabDir, nbclientDir, runHtmlDir]) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   scratch = mkdtempSync(join(tmpdir(), "gradlab-lectures-"));
   // The two clients run side by side: each is mostly waiting on its kernels.
   const jupyterPath = withNbclient ? installKernelspec(scratch) : "";
   [gradlab, nbclient] = await Promise.all([
-    runWithGradlab(LECTURES, gradlabDir),
+    runLectures(),
     withNbclient ? runWithNbclient(LECTURES, nbclientDir, jupyterPath) : Promise.resolve(undefined),
   ]);
-}, 250_000);
+  const copies = names.map((n) => join(gradlabDir, n));
+  exported = spawnSync(process.execPath, [CLI, "export", ...copies], { encoding: "utf8", timeout: 60_000 });
+}, 310_000);
 
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+/**
+ * `gradlab run` on the lectures, executed copies to gradlab/ and pages to gradlab-run-html/ (`--html`).
+ * Without blocking the event loop, so that nbclient's run goes on beside it.
+ */
+function runLectures(): Promise<Finished> {
+  const args = [CLI, "run", ...LECTURES, "--out", gradlabDir, "--html", runHtmlDir, "--jobs", "2"];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args, "--timeout", "120"], {
+      env: { ...process.env, CI: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      stderr += "\n[test] killed after 240 s";
+      child.kill("SIGKILL");
+    }, 240_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 const executed = (dir: string, name: string): NotebookJson => readExecuted(join(dir, name));
+
+const sortKeys = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(sortKeys)
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+
+/** A page with the JSON of each plotly figure re-serialised with sorted keys. */
+const figuresWithSortedKeys = (html: string) =>
+  html.replace(
+    /(<script type="application\/json" class="plotly-data">)([\s\S]*?)(<\/script>)/g,
+    (_, open: string, json: string, close: string) =>
+      open + JSON.stringify(sortKeys(JSON.parse(json))) + close,
+  );
 
 /** What each lecture must show once run, beyond "no errors, every cell has outputs". */
 function lectureFacts(name: string, nb: NotebookJson): void {
@@ -145,16 +197,34 @@ describe.runIf(withNbclient)(
   },
 );
 
+describe("the lecture pages: gradlab run --html, and gradlab export of the executed copies", () => {
+  it("gradlab run --html wrote one page per lecture, and nothing else", () => {
+    expect(gradlab.status).toBe(0);
+    const pages = readdirSync(runHtmlDir).filter((f) => f.endsWith(".html"));
+    expect(pages.sort()).toEqual(names.map((n) => n.replace(/\.ipynb$/, ".html")).sort());
+  });
+
+  it("gradlab export wrote one page per lecture", () => {
+    expect(exported.status, String(exported.stderr)).toBe(0);
+    for (const n of names) expect(existsSync(page(gradlabDir, n)), n).toBe(true);
+  });
+
+  // The written notebook has its JSON keys sorted (as Jupyter writes it), so a figure's JSON in the page
+  // made from the file lists its keys in another order than the one made from the run: same figure.
+  it.each(names)("%s: the exported page is the page --html wrote (figure JSON key order aside)", (name) => {
+    const exportedPage = figuresWithSortedKeys(readFileSync(page(gradlabDir, name), "utf8"));
+    const runPage = figuresWithSortedKeys(readFileSync(page(runHtmlDir, name), "utf8"));
+    expect(exportedPage.length).toBeGreaterThan(100_000);
+    expect(exportedPage === runPage).toBe(true);
+  });
+});
+
+// The pages --html wrote are the exported ones (above, up to figure JSON key order): one browser pass
+// checks both.
 describe.runIf(withChromium)("the exported lecture pages in Chromium", () => {
   let b: BrowserSession;
   let off: BrowserSession;
-  let exported: ReturnType<typeof spawnSync>;
   beforeAll(async () => {
-    const copies = names.map((n) => join(gradlabDir, n));
-    exported = spawnSync(process.execPath, [CLI, "export", ...copies], {
-      encoding: "utf8",
-      timeout: 120_000,
-    });
     b = await openBrowser({ outputDir: "notebooks", allow: (u) => u.startsWith("file:") });
     off = await openBrowser({
       outputDir: "notebooks",
@@ -167,17 +237,12 @@ describe.runIf(withChromium)("the exported lecture pages in Chromium", () => {
     await off?.close();
   });
 
-  it("gradlab export wrote one page per lecture", () => {
-    expect(exported.status, String(exported.stderr)).toBe(0);
-    for (const n of names) expect(existsSync(join(gradlabDir, n.replace(/\.ipynb$/, ".html"))), n).toBe(true);
-  });
-
   it.each(names)(
     "%s: no request, no console error, math typeset, figures drawn, steppers respond; static without scripts",
     async (name) => {
-      const page = join(gradlabDir, name.replace(/\.ipynb$/, ".html"));
+      const file = page(gradlabDir, name);
       const stem = name.replace(/\.ipynb$/, "");
-      const facts = await checkPage(b, page, stem);
+      const facts = await checkPage(b, file, stem);
       expect(facts.katex, "math typeset").toBeGreaterThan(10);
       expect(facts.mathErrors).toBe(0);
       // Every plotly figure of the executed notebook is on the page, drawn.
@@ -187,7 +252,7 @@ describe.runIf(withChromium)("the exported lecture pages in Chromium", () => {
       expect(facts.figures).toBe(plotlyOutputs);
       expect(facts.drawn).toBe(plotlyOutputs);
       expect(facts.steppers).toBe(stem.startsWith("05") ? 2 : 0);
-      await checkPageWithoutScripts(off, page, stem);
+      await checkPageWithoutScripts(off, file, stem);
     },
     60_000,
   );
