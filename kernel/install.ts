@@ -77,8 +77,11 @@ export function cliPath(): string {
  * cells copies whatever is alive at that moment and adds 5–10 ms to one cell in eight. 64 MB semi-spaces
  * make those pauses four times rarer (the semi-spaces grow only when the allocation rate asks for it, so
  * an idle kernel's RSS does not change).
+ * `--always-sparkplug`: a kernel's first cells run TypeScript's compiler while it is still cold; V8's
+ * baseline compiler makes machine code at a function's first call instead of after a few hundred in the
+ * interpreter (measured: a fresh kernel's trivial cell p50 0.3–0.6 ms lower, +3 MB RSS, start unchanged).
  */
-export const KERNEL_NODE_OPTIONS = ["--max-semi-space-size=64"];
+export const KERNEL_NODE_OPTIONS = ["--max-semi-space-size=64", "--always-sparkplug"];
 
 /** The command that starts the kernel: `node [options] cli.js kernel --connection-file FILE`. */
 export function kernelArgv(connectionFile: string, cli: string = cliPath()): string[] {

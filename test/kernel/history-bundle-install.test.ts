@@ -117,6 +117,7 @@ describe("gradlab install", () => {
       argv: [
         process.execPath,
         "--max-semi-space-size=64",
+        "--always-sparkplug",
         "/abs/dist/kernel/cli.js",
         "kernel",
         "--connection-file",
