@@ -172,45 +172,59 @@ let acc = Matrix2.identity();
 for (let i = 0; i < 4; i++) acc = acc.times(rot);
 acc.det() + rot.det()`;
 
-/**
- * A kernel given the few seconds a user takes to open a notebook before running a cell: the trivial
- * cells and the class cells again (a kernel may use idle time to warm up; gradlab does, see
- * kernel/engine/index.ts `warm`).
- */
-async function measureAfterIdle(kernel: Kernel): Promise<{ cell: number[]; classCells: number[] }> {
+/** Runs `fn` against a freshly started kernel (ready: kernel_info answered), then stops it. */
+async function withKernel<T>(
+  kernel: Kernel,
+  fn: (client: KernelClient, child: ChildProcess) => Promise<T>,
+): Promise<T> {
   const { child, info, dir } = await launch(kernel);
   const client = await KernelClient.connect(info);
   try {
     await client.ready(30_000);
-    await new Promise((r) => setTimeout(r, IDLE_MS));
-    const cell: number[] = [];
-    for (let i = 0; i < CELLS; i++) cell.push(await timeCell(client, `${i} + 1`));
-    const classCells: number[] = [];
-    for (let i = 1; i <= CLASS_RUNS; i++)
-      classCells.push(await timeCell(client, CLASS_CELL.replaceAll("Matrix2", `Matrix${i}`)));
-    return { cell, classCells };
+    return await fn(client, child);
   } finally {
     client.close();
     await stop(child, dir);
   }
 }
 
-async function measureSession(kernel: Kernel): Promise<SessionResult> {
-  const { child, info, dir } = await launch(kernel);
-  const client = await KernelClient.connect(info);
-  try {
-    await client.ready(30_000);
+/** Round trips of CELLS trivial distinct cells. */
+async function timeTrivialCells(client: KernelClient): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < CELLS; i++) times.push(await timeCell(client, `${i} + 1`));
+  return times;
+}
+
+/** Round trips of CLASS_RUNS class cells, each defining a new class (Matrix<first>, Matrix<first+1>...). */
+async function timeClassCells(client: KernelClient, first: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = first; i < first + CLASS_RUNS; i++)
+    times.push(await timeCell(client, CLASS_CELL.replaceAll("Matrix2", `Matrix${i}`)));
+  return times;
+}
+
+/**
+ * A kernel given the few seconds a user takes to open a notebook before running a cell: the trivial
+ * cells and the class cells again (a kernel may use idle time to warm up; gradlab does, see
+ * kernel/engine/index.ts `warm`).
+ */
+function measureAfterIdle(kernel: Kernel): Promise<{ cell: number[]; classCells: number[] }> {
+  return withKernel(kernel, async (client) => {
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const cell = await timeTrivialCells(client);
+    return { cell, classCells: await timeClassCells(client, 1) };
+  });
+}
+
+function measureSession(kernel: Kernel): Promise<SessionResult> {
+  return withKernel(kernel, async (client, child) => {
     const firstCell = await timeCell(client, `const warmup = 1;`);
-    const cell: number[] = [];
-    for (let i = 0; i < CELLS; i++) cell.push(await timeCell(client, `${i} + 1`));
+    const cell = await timeTrivialCells(client);
     const rssAfterCells = rssMB(child.pid);
     // The first class cell warms the checker; then the median of CLASS_RUNS cells, each with a new class
     // (one sample of a 10 ms cell on a shared 2-core machine is mostly noise).
     await timeCell(client, CLASS_CELL.replaceAll("Matrix2", "Matrix1"));
-    const classCells: number[] = [];
-    for (let i = 2; i < 2 + CLASS_RUNS; i++)
-      classCells.push(await timeCell(client, CLASS_CELL.replaceAll("Matrix2", `Matrix${i}`)));
-    const classCell = stats(classCells).p50;
+    const classCell = stats(await timeClassCells(client, 2)).p50;
     await timeCell(client, `const point = { alpha: 1, beta: 2, gamma: 3 };`);
     const complete = async (code: string) => {
       const t = performance.now();
@@ -253,10 +267,7 @@ async function measureSession(kernel: Kernel): Promise<SessionResult> {
       growth: { first, last },
       stoppedAt,
     };
-  } finally {
-    client.close();
-    await stop(child, dir);
-  }
+  });
 }
 
 function fmt(x: number, unit: "s" | "ms" | "MB" | "%"): string {

@@ -85,13 +85,10 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   const libDir = path.dirname(ts.getDefaultLibFilePath({}));
   const nodeTypes = findNodeTypes(packageRoot);
   const typeRoots = nodeTypes ? [path.dirname(nodeTypes)] : [];
-  const nodeEntry = nodeTypes
-    ? ts.resolveTypeReferenceDirective("node", path.join(packageRoot, "package.json"), { typeRoots }, ts.sys)
-        .resolvedTypeReferenceDirective?.resolvedFileName
-    : undefined;
   const prelude = (sharedPrelude ??= buildPrelude(ts, {
     libs: ["lib.es2023.d.ts"],
-    types: nodeEntry ? [nodeEntry] : [],
+    types: ["node"],
+    typesFrom: path.join(packageRoot, "package.json"),
   }));
   const compilerOptions: TS.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,

@@ -30,8 +30,10 @@ export interface Prelude {
 export interface PreludeRoots {
   /** Lib names as in `compilerOptions.lib` (`"lib.es2023.d.ts"`). */
   libs: string[];
-  /** Entry file of each `types` package (`.../@types/node/index.d.ts`). */
+  /** Type packages as in `compilerOptions.types` (`"node"`); one that is not installed is left out. */
   types: string[];
+  /** The file `types` are resolved from (as by a `/// <reference types>` in it). */
+  typesFrom: string;
 }
 
 /** Joins the closure of `roots` (following `/// <reference>` directives the way the program does). */
@@ -62,7 +64,10 @@ export function buildPrelude(ts: TypeScript, roots: PreludeRoots): Prelude {
     scripts.push({ file, text });
   };
   for (const lib of roots.libs) visit(path.join(libDir, lib));
-  for (const entry of roots.types) visit(entry);
+  for (const name of roots.types) {
+    const entry = typesEntry(ts, name, roots.typesFrom);
+    if (entry) visit(entry);
+  }
   // The program lists lib files first, in TypeScript's own order of libs (es5, es2015, ..., es2015.core...).
   const isLib = (f: string) => path.dirname(f) === libDir;
   const rank = libRank(ts);

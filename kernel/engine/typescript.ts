@@ -11,6 +11,5 @@ export type TypeScript = typeof TS;
 export async function loadTypeScript(): Promise<TypeScript> {
   // require, not import(): typescript.js is CommonJS, and importing it from ESM makes Node scan all 9 MB
   // for its export names first (cjs-module-lexer, ~0.2 s of the first cell).
-  await Promise.resolve();
   return createRequire(import.meta.url)("typescript") as TypeScript;
 }

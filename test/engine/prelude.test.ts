@@ -13,12 +13,6 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const nodeTypesDir = path.dirname(
   createRequire(path.join(ROOT, "package.json")).resolve("@types/node/package.json"),
 );
-const nodeEntry = ts.resolveTypeReferenceDirective(
-  "node",
-  path.join(ROOT, "package.json"),
-  { typeRoots: [path.dirname(nodeTypesDir)] },
-  ts.sys,
-).resolvedTypeReferenceDirective!.resolvedFileName!;
 
 /** The files TypeScript puts in a program with es2023 and @types/node, in its order. */
 function referenceProgram(): readonly ts.SourceFile[] {
@@ -43,7 +37,11 @@ function referenceProgram(): readonly ts.SourceFile[] {
 
 describe("the prelude", () => {
   const reference = referenceProgram();
-  const prelude = buildPrelude(ts, { libs: ["lib.es2023.d.ts"], types: [nodeEntry] });
+  const prelude = buildPrelude(ts, {
+    libs: ["lib.es2023.d.ts"],
+    types: ["node"],
+    typesFrom: path.join(ROOT, "package.json"),
+  });
 
   it("tells modules from scripts as the parser does, for every file of the closure", () => {
     const wrong = reference.filter((f) => isModuleText(f.text) !== ts.isExternalModule(f));
