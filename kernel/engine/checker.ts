@@ -18,6 +18,14 @@ import type { TypeScript } from "./typescript.js";
 import type { CellDeclarations, DeclaredName } from "./declarations.js";
 import { createEnvironment, isEnvironmentLink } from "./environment.js";
 import { buildPrelude, type Prelude } from "./prelude.js";
+import {
+  importedModules,
+  keepChecker,
+  keptCheckerSupported,
+  reachesNoNewFile,
+  type InternalFile,
+  type KeptChecker,
+} from "./kept-checker.js";
 
 export interface CheckerOptions {
   cwd: string;
@@ -28,6 +36,18 @@ export interface EmittedCell {
   js: string;
   sourceMap: string;
   dts: string;
+}
+
+/** One cell, parsed with its suffix, ready to be checked and emitted (by whichever checker took it). */
+export interface CellCheck {
+  /** Which checker took the cell. */
+  readonly via: "kept" | "program";
+  /** Syntax errors of the cell. */
+  syntaxDiagnostics(): TS.Diagnostic[];
+  /** Type errors that stop the cell (inside the user's code). */
+  diagnostics(): TS.Diagnostic[];
+  /** JavaScript (through `transformers`) and/or declarations of the cell. */
+  emit(transformers: TS.CustomTransformers | undefined, what: "js" | "dts" | "both"): EmittedCell;
 }
 
 export interface Checker {
@@ -41,6 +61,11 @@ export interface Checker {
   setCell(code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): TS.Program;
   /** The language service (completion, quick info) with `code` as the cell. */
   serviceFor(code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): TS.LanguageService;
+  /**
+   * The cell to run: checked by a kept checker when it declares and imports nothing (kept-checker.ts),
+   * else in a new program (setCell).
+   */
+  cell(code: string, decls: CellDeclarations): CellCheck;
   /** Type errors that stop the cell (inside the user's code). */
   diagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
   /** Syntax errors of the cell. */
@@ -81,6 +106,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   let cellText = "";
   let cellVersion = 0;
   let lastProgram: TS.Program | undefined;
+  /** How TypeScript asked for the cell file (kept cells are parsed the same way). */
+  let cellFileOptions: TS.ScriptTarget | TS.CreateSourceFileOptions = ts.ScriptTarget.ES2022;
 
   const libDir = path.dirname(ts.getDefaultLibFilePath({}));
   const nodeTypes = findNodeTypes(packageRoot);
@@ -173,6 +200,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     f: string,
     languageVersionOrOptions: TS.ScriptTarget | TS.CreateSourceFileOptions,
   ): TS.SourceFile | undefined => {
+    if (f === cellFile) cellFileOptions = languageVersionOrOptions;
     const cache = isImmutable(f) ? immutableFiles : localFiles;
     const version = versionOf(f);
     const hit = cache.get(f);
@@ -343,70 +371,172 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   const suffix = (code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): string =>
     env.suffix(decls, wordsOf(code), alsoSee);
 
+  const setCell = (code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean) => {
+    cellText = code + suffix(code, decls, alsoSee);
+    cellVersion++;
+    lastProgram = ts.createProgram({
+      rootNames,
+      options: compilerOptions,
+      host: compilerHost,
+      oldProgram: lastProgram,
+    });
+    lastProgramEnv = env.version();
+    return lastProgram;
+  };
+
+  /** Errors inside the user's code that stop the cell. */
+  const blocking = (all: readonly TS.Diagnostic[], userEnd: number) =>
+    all.filter(
+      (d) =>
+        d.category === ts.DiagnosticCategory.Error &&
+        !NON_BLOCKING.has(d.code) &&
+        (d.start === undefined || d.start < userEnd),
+    );
+  // The suffix is always valid, so a syntax error inside it (an unclosed comment or bracket) is the
+  // user's: report it at the end of their code.
+  const atUserCode = (all: readonly TS.Diagnostic[], userEnd: number) =>
+    all.map((d) =>
+      d.start !== undefined && d.start >= userEnd ? { ...d, start: Math.max(0, userEnd - 1), length: 1 } : d,
+    );
+  const writer = (out: EmittedCell) => (name: string, text: string) => {
+    if (name.endsWith(".d.ts")) out.dts = text;
+    else if (name.endsWith(".map")) out.sourceMap = text;
+    else if (name.endsWith(".js")) out.js = text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+  };
+
+  const emitProgram = (
+    program: TS.Program,
+    transformers: TS.CustomTransformers | undefined,
+    what: "js" | "dts" | "both",
+  ): EmittedCell => {
+    const out: EmittedCell = { js: "", sourceMap: "", dts: "" };
+    const file = program.getSourceFile(cellFile)!;
+    const write = writer(out);
+    // `forceDtsEmit` (the language service's own switch) writes declarations with `declaration: false`.
+    // Declarations go first, in their own pass: that pass links `export { x }` to `x` (with
+    // `declaration: false` the checker does not), which the declaration emitter needs.
+    const emit = program.emit as (
+      file: TS.SourceFile,
+      write: TS.WriteFileCallback,
+      cancellationToken: undefined,
+      emitOnlyDts: boolean,
+      transformers: TS.CustomTransformers | undefined,
+      forceDtsEmit: boolean,
+    ) => TS.EmitResult;
+    if (what !== "js") emit(file, write, undefined, true, undefined, true);
+    if (what !== "dts") emit(file, write, undefined, false, transformers, false);
+    return out;
+  };
+
+  // The kept checker (kept-checker.ts): made over the last program when that program has the current
+  // environment; used while the files next to the notebook stay as they were and the environment keeps
+  // its segments (a declaring cell changes one: the checker takes its new version).
+  const canKeep = keptCheckerSupported(ts);
+  let lastProgramEnv = -1;
+  interface Kept {
+    checker: KeptChecker;
+    envVersion: number;
+    /** Files next to the notebook in the basis. */
+    locals: TS.SourceFile[];
+    /** Each segment file as the checker has it, and the modules its basis version imports. */
+    segments: Map<string, { file: TS.SourceFile; modules: Set<string> }>;
+  }
+  let kept: Kept | undefined;
+  let keptCount = 0;
+  const unchanged = (files: TS.SourceFile[]) =>
+    files.every((f) => (f as { version?: string }).version === versionOf(f.fileName));
+
+  /** Hands the kept checker the segments' new versions; false when it cannot take them. */
+  const followEnvironment = (k: Kept): boolean => {
+    if (k.envVersion === env.version()) return true;
+    const files = env.files();
+    if (files.length !== k.segments.size) return false; // a new segment: the cells import a new module
+    const newer: TS.SourceFile[] = [];
+    for (const name of files) {
+      const seen = k.segments.get(name);
+      const file = sourceFile(name, cellFileOptions);
+      if (!seen || !file) return false;
+      if (file === seen.file) continue;
+      if (!importedModules(ts, file).every((m) => seen.modules.has(m))) return false;
+      Object.assign(file, { path: name, resolvedPath: name, originalFileName: name });
+      newer.push(file);
+      seen.file = file;
+    }
+    newer.forEach((file) => k.checker.replace(file));
+    k.envVersion = env.version();
+    return true;
+  };
+
+  const keptChecker = (): KeptChecker | undefined => {
+    if (!canKeep) return undefined;
+    if (kept?.checker.open && unchanged(kept.locals) && followEnvironment(kept)) return kept.checker;
+    kept = undefined;
+    const basisCell = lastProgram?.getSourceFile(cellFile);
+    if (!lastProgram || !basisCell || lastProgramEnv !== env.version()) return undefined;
+    const segments: Kept["segments"] = new Map();
+    const locals: TS.SourceFile[] = [];
+    for (const f of lastProgram.getSourceFiles()) {
+      if (env.file(f.fileName))
+        segments.set(f.fileName, { file: f, modules: new Set(importedModules(ts, f)) });
+      else if (f !== basisCell && f.fileName !== prelude.fileName && !isImmutable(f.fileName)) locals.push(f);
+    }
+    if (!unchanged(locals)) return undefined;
+    const checker = keepChecker(ts, lastProgram, basisCell);
+    kept = { checker, envVersion: env.version(), locals, segments };
+    return checker;
+  };
+
+  const keptCell = (code: string, decls: CellDeclarations): CellCheck | undefined => {
+    const checker = keptChecker();
+    if (!checker) return undefined;
+    const fileName = path.join(cwd, `__gradlab_${id}_kept${++keptCount}__.ts`);
+    const text = code + suffix(code, decls);
+    const file = ts.createSourceFile(fileName, text, cellFileOptions, true, ts.ScriptKind.TS);
+    if (!reachesNoNewFile(ts, file, (node) => isEnvironmentLink(ts, node))) return undefined;
+    Object.assign(file, { path: fileName, resolvedPath: fileName, originalFileName: fileName });
+    checker.add(file);
+    const userEnd = code.length;
+    return {
+      via: "kept",
+      syntaxDiagnostics: () => atUserCode((file as InternalFile).parseDiagnostics, userEnd),
+      diagnostics: () => blocking(checker.diagnostics(file), userEnd),
+      emit(transformers, what) {
+        const out: EmittedCell = { js: "", sourceMap: "", dts: "" };
+        if (what !== "js") checker.emit(file, undefined, writer(out), "dts");
+        if (what !== "dts") checker.emit(file, transformers, writer(out), "js");
+        return out;
+      },
+    };
+  };
+
+  const programDiagnostics = (program: TS.Program, userEnd: number) =>
+    blocking(program.getSemanticDiagnostics(program.getSourceFile(cellFile)!), userEnd);
+  const programSyntax = (program: TS.Program, userEnd: number) =>
+    atUserCode(program.getSyntacticDiagnostics(program.getSourceFile(cellFile)!), userEnd);
+
   return {
     ts,
     cellFile,
-    setCell(code, decls, alsoSee) {
-      cellText = code + suffix(code, decls, alsoSee);
-      cellVersion++;
-      lastProgram = ts.createProgram({
-        rootNames,
-        options: compilerOptions,
-        host: compilerHost,
-        oldProgram: lastProgram,
-      });
-      return lastProgram;
+    setCell,
+    cell(code, decls) {
+      const quick = keptCell(code, decls);
+      if (quick) return quick;
+      const program = setCell(code, decls);
+      return {
+        via: "program",
+        syntaxDiagnostics: () => programSyntax(program, code.length),
+        diagnostics: () => programDiagnostics(program, code.length),
+        emit: (transformers, what) => emitProgram(program, transformers, what),
+      };
     },
     serviceFor(code, decls, alsoSee) {
       cellText = code + suffix(code, decls, alsoSee);
       cellVersion++;
       return service;
     },
-    diagnostics(program, userEnd) {
-      const file = program.getSourceFile(cellFile)!;
-      const all = program.getSemanticDiagnostics(file);
-      return all.filter(
-        (d) =>
-          d.category === ts.DiagnosticCategory.Error &&
-          !NON_BLOCKING.has(d.code) &&
-          (d.start === undefined || d.start < userEnd),
-      );
-    },
-    syntaxDiagnostics(program, userEnd) {
-      // The suffix is always valid, so a syntax error inside it (an unclosed comment or bracket) is the
-      // user's: report it at the end of their code.
-      const file = program.getSourceFile(cellFile)!;
-      return program
-        .getSyntacticDiagnostics(file)
-        .map((d) =>
-          d.start !== undefined && d.start >= userEnd
-            ? { ...d, start: Math.max(0, userEnd - 1), length: 1 }
-            : d,
-        );
-    },
-    emit(program, transformers, what) {
-      const out: EmittedCell = { js: "", sourceMap: "", dts: "" };
-      const file = program.getSourceFile(cellFile)!;
-      const write = (name: string, text: string) => {
-        if (name.endsWith(".d.ts")) out.dts = text;
-        else if (name.endsWith(".map")) out.sourceMap = text;
-        else if (name.endsWith(".js")) out.js = text.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-      };
-      // `forceDtsEmit` (the language service's own switch) writes declarations with `declaration: false`.
-      // Declarations go first, in their own pass: that pass links `export { x }` to `x` (with
-      // `declaration: false` the checker does not), which the declaration emitter needs.
-      const emit = program.emit as (
-        file: TS.SourceFile,
-        write: TS.WriteFileCallback,
-        cancellationToken: undefined,
-        emitOnlyDts: boolean,
-        transformers: TS.CustomTransformers | undefined,
-        forceDtsEmit: boolean,
-      ) => TS.EmitResult;
-      if (what !== "js") emit(file, write, undefined, true, undefined, true);
-      if (what !== "dts") emit(file, write, undefined, false, transformers, false);
-      return out;
-    },
+    diagnostics: programDiagnostics,
+    syntaxDiagnostics: programSyntax,
+    emit: emitProgram,
     addChunk(dts, names) {
       env.add(dts, names);
     },

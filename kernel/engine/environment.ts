@@ -66,6 +66,10 @@ export interface Environment {
    */
   suffix(decls: CellDeclarations, words: Set<string>, alsoSee?: (name: string) => boolean): string;
   names(): string[];
+  /** Changes whenever a chunk is added (a program made before has other segment files). */
+  version(): number;
+  /** The segment files, oldest first. */
+  files(): string[];
 }
 
 /** Segment files live in `dir` (the notebook's folder: relative imports in chunks resolve as in cells). */
@@ -148,6 +152,8 @@ export function createEnvironment(ts: TypeScript, dir: string, id: string): Envi
       return lines.join("\n") + "\n";
     },
     names: () => [...entries.keys()],
+    version: () => chunkCount,
+    files: () => segments.map((s) => s.file),
   };
 }
 

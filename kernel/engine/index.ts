@@ -111,13 +111,12 @@ export function createEngine(options: EngineOptions): Engine {
         }),
     }));
 
-  /** Checked compile: diagnostics first; on success JavaScript and declarations from the same program. */
+  /** Checked compile: diagnostics first; on success JavaScript and declarations from the same checker. */
   const compileChecked = (ts: TypeScript, code: string, decls: CellDeclarations, label: string) => {
-    const c = getChecker(ts);
-    const program = c.setCell(code, decls);
-    const syntax = c.syntaxDiagnostics(program, code.length);
+    const cell = getChecker(ts).cell(code, decls);
+    const syntax = cell.syntaxDiagnostics();
     if (syntax.length) return { error: diagnosticsError(ts, syntax, code, label, "SyntaxError") };
-    const errors = c.diagnostics(program, code.length);
+    const errors = cell.diagnostics();
     if (errors.length) return { error: diagnosticsError(ts, errors, code, label, "TSError") };
     const result: RewriteOptions["result"] = { declared: [], hasValue: false };
     const rewrite = scopeRewriter(ts, {
@@ -126,7 +125,7 @@ export function createEngine(options: EngineOptions): Engine {
       isGenerated: (node) => isEnvironmentImport(ts, node),
       result,
     });
-    const out = c.emit(program, { after: [rewrite] }, decls.names.size ? "both" : "js");
+    const out = cell.emit({ after: [rewrite] }, decls.names.size ? "both" : "js");
     const dts = decls.names.size ? out.dts : undefined;
     return { cell: { ...out, dts, declared: result.declared } satisfies CompiledCell };
   };
