@@ -472,7 +472,7 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     if (kept?.checker.open && unchanged(kept.locals) && followEnvironment(kept)) return kept.checker;
     kept = undefined;
     const basisCell = lastProgram?.getSourceFile(cellFile);
-    if (!lastProgram || !basisCell || lastProgramEnv !== env.version()) return undefined;
+    if (!lastProgram || !basisCell) return undefined;
     const segments: Kept["segments"] = new Map();
     const locals: TS.SourceFile[] = [];
     for (const f of lastProgram.getSourceFiles()) {
@@ -480,10 +480,17 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
         segments.set(f.fileName, { file: f, modules: new Set(importedModules(ts, f)) });
       else if (f !== basisCell && f.fileName !== prelude.fileName && !isImmutable(f.fileName)) locals.push(f);
     }
-    if (!unchanged(locals)) return undefined;
-    const checker = keepChecker(ts, lastProgram, basisCell);
-    kept = { checker, envVersion: env.version(), locals, segments };
-    return checker;
+    if (!unchanged(locals) || segments.size !== env.files().length) return undefined;
+    // The basis may be a cell behind (the cell it was made for declared names since): follow.
+    const fresh: Kept = {
+      checker: keepChecker(ts, lastProgram, basisCell),
+      envVersion: lastProgramEnv,
+      locals,
+      segments,
+    };
+    if (!followEnvironment(fresh)) return undefined;
+    kept = fresh;
+    return fresh.checker;
   };
 
   const keptCell = (code: string, decls: CellDeclarations): CellCheck | undefined => {

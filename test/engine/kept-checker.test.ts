@@ -142,8 +142,8 @@ describe("kept checker", () => {
     // two checkers fed the same cells: one takes the kept path where it can, one always makes a program
     const quick = withEarlierCells(process.cwd());
     const slow = withEarlierCells(process.cwd());
-    const cells = Array.from({ length: 24 }, (_, i) => [
-      `const v${i} = { n: ${i}, label: "value number ${i} of a long session", twice: new K(${i}) }`,
+    const cells = Array.from({ length: 36 }, (_, i) => [
+      `const v${i} = { n: ${i}, label: "value number ${i} of a long session", extra: { first: [${i}, ${i + 1}], second: "a string to fill the environment" }, twice: new K(${i}) }`,
       `v${i}.twice.twice() + (${i > 0 ? `v${i - 1}.n` : "a"})`,
       `v${i}.label.noSuch`,
     ]).flat();
