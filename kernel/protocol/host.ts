@@ -153,9 +153,14 @@ export class SocketHost {
 
   private corked: SendToWorker[] | undefined;
 
-  /** Holds sends until `uncork()`, which hands them over together (see ToWorker "send-many"). */
+  /**
+   * Holds sends until `uncork()`, which hands them over together (see ToWorker "send-many"), or until
+   * the event loop turns, whichever comes first: holding never delays a message by more than that.
+   */
   cork(): void {
-    this.corked ??= [];
+    if (this.corked) return;
+    this.corked = [];
+    setImmediate(() => this.uncork());
   }
 
   uncork(): void {

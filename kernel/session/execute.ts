@@ -67,6 +67,7 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
   if (!outcome.ok && !ctx.interrupted && isInterruptError(outcome.error)) deps.interruptContext(ctx);
   if (ctx.interrupted) outcome = { ok: false, error: interruptedError() };
 
+  scope.finishing();
   let plain: string | null = null;
   // `undefined` shows nothing (a cell ending in console.log(x) is not asked for a value), as None in IPython.
   if (outcome.ok && outcome.hasValue && outcome.value !== undefined) {

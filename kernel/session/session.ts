@@ -62,6 +62,8 @@ export interface Scope {
   ): void;
   /** Sends the `*_reply` on the request's channel, after all output queued so far. */
   reply(content: Record<string, unknown>): Promise<void>;
+  /** The request's last output comes next: it, the reply and `idle` go to the socket thread together. */
+  finishing(): void;
   /**
    * stop_on_error: answers `aborted` to every execute_request that arrived before now. Called before the
    * failed cell's reply, so a request sent after the reply is never caught by it.
@@ -199,6 +201,9 @@ export class Session {
       allowStdin: msgType === "execute_request" && content.allow_stdin === true,
     });
     const status: Destination = { request: message, silent: false };
+    // `busy` and what the handler publishes before its first await (execute_input) go to the socket
+    // thread in one hand-over.
+    this.options.transport.cork?.();
     this.outbox.publish(status, "status", { execution_state: "busy" });
     if (channel === "shell") this.current = ctx;
     let replied = false;
@@ -207,11 +212,12 @@ export class Session {
       content,
       publish: (type, c) => this.publishOwn(ctx, type, c),
       abortQueued: () => this.abortQueuedExecutes(),
+      finishing: () => this.options.transport.cork?.(),
       reply: async (c) => {
+        // Every handler replies last: its last output (execute_result), the reply and `idle` go together.
+        this.options.transport.cork?.();
         await this.outbox.flush();
         replied = true;
-        // Every handler replies last: the reply waits (a few microtasks) for `idle`, and both go together.
-        this.options.transport.cork?.();
         this.options.transport.send(
           channel,
           newMessage({
@@ -227,8 +233,11 @@ export class Session {
     try {
       const handler = this.handlers[msgType];
       if (aborted) await scope.reply({ status: "aborted" });
-      else if (handler) result = await handler(scope);
-      else if (msgType.endsWith("_request")) {
+      else if (handler) {
+        const handled = handler(scope); // runs up to its first await
+        this.options.transport.uncork?.();
+        result = await handled;
+      } else if (msgType.endsWith("_request")) {
         this.options.log(`unknown request type ${msgType}: answered with an error`);
         await scope.reply({
           status: "error",
