@@ -526,15 +526,26 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     cellFile,
     setCell,
     cell(code, decls) {
-      const quick = keptCell(code, decls);
-      if (quick) return quick;
-      const program = setCell(code, decls);
-      return {
-        via: "program",
-        syntaxDiagnostics: () => programSyntax(program, code.length),
-        diagnostics: () => programDiagnostics(program, code.length),
-        emit: (transformers, what) => emitProgram(program, transformers, what),
+      const inProgram = (): CellCheck => {
+        const program = setCell(code, decls);
+        return {
+          via: "program",
+          syntaxDiagnostics: () => programSyntax(program, code.length),
+          diagnostics: () => programDiagnostics(program, code.length),
+          emit: (transformers, what) => emitProgram(program, transformers, what),
+        };
       };
+      let quick: CellCheck | undefined;
+      try {
+        quick = keptCell(code, decls);
+      } catch {
+        kept = undefined;
+      }
+      const dropKept = () => {
+        kept = undefined;
+        return inProgram();
+      };
+      return quick ? withFallback(quick, dropKept) : inProgram();
     },
     serviceFor(code, decls, alsoSee) {
       cellText = code + suffix(code, decls, alsoSee);
@@ -548,6 +559,32 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       env.add(dts, names);
     },
     envNames: () => env.names(),
+  };
+}
+
+/**
+ * A kept cell that falls back to a program if the kept checker fails (it relies on TypeScript internals:
+ * a cell must never fail for our sake). Both give the same results, so switching halfway is safe.
+ */
+function withFallback(quick: CellCheck, fallback: () => CellCheck): CellCheck {
+  let use = quick;
+  const attempt = <T>(step: (cell: CellCheck) => T): T => {
+    if (use === quick) {
+      try {
+        return step(quick);
+      } catch {
+        use = fallback();
+      }
+    }
+    return step(use);
+  };
+  return {
+    get via() {
+      return use.via;
+    },
+    syntaxDiagnostics: () => attempt((c) => c.syntaxDiagnostics()),
+    diagnostics: () => attempt((c) => c.diagnostics()),
+    emit: (transformers, what) => attempt((c) => c.emit(transformers, what)),
   };
 }
 

@@ -164,6 +164,29 @@ describe("kept checker", () => {
     expect(via.kept).toBeGreaterThan(cells.length * 0.7);
   });
 
+  it("falls back to a program when the kept checker fails (TypeScript internals changed)", () => {
+    let failures = 0;
+    const broken = new Proxy(ts, {
+      get: (target, key) =>
+        key === "emitFiles"
+          ? () => {
+              failures++;
+              throw new Error("emitFiles changed");
+            }
+          : Reflect.get(target, key),
+    });
+    const checker = createChecker(broken, { cwd: process.cwd(), packageRoot: process.cwd() });
+    const first = throughCell(checker, "const a = 1");
+    checker.addChunk(first.dts, declarationsOf("const a = 1").names);
+    for (const code of ["a + 1", "a * 2"]) {
+      const cell = throughCell(checker, code);
+      expect(cell.via).toBe("program");
+      expect(cell.errors).toEqual([]);
+      expect(cell.js).toContain(code);
+    }
+    expect(failures).toBe(2);
+  });
+
   it("lets go for a cell that imports, and takes the next cell again", () => {
     const checker = withEarlierCells(process.cwd());
     throughCell(checker, "a");
