@@ -3,7 +3,7 @@
  * dist/kernel/notebook/ next to the modules it is made from:
  *
  *   export-bundle.cjs   dist/kernel/notebook/export-command.js and what it loads (our modules, KaTeX,
- *                       markdown-it, highlight.js with our grammars) as one CommonJS script (esbuild)
+ *                       markdown-it) as one CommonJS script (esbuild)
  *   export-bundle.json  its inputs with size, mtime and SHA-256, so a changed input disables the bundle
  *   export-bundle.v8    V8 bytecode, made by exporting the sample notebooks in test/fixtures/notebooks
  *                       with the bundle in a fresh Node (so it holds every function an export runs)
@@ -29,7 +29,6 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { LANGUAGES } from "../kernel/notebook/highlight.js";
 import { readKatexStyleData } from "../kernel/notebook/katex-fonts.js";
 import type { Manifest } from "../kernel/notebook/prebuilt.js";
 
@@ -46,13 +45,7 @@ const warmUpNotebooks = ["mini-lecture-executed", "rich-outputs", "python", "pla
 const resolve = createRequire(join(root, "package.json")).resolve;
 
 /** Every id the exporter loads through code-cache.ts, so the bundle can `require` them statically. */
-const LIBRARIES = [
-  "anser",
-  "katex",
-  "markdown-it",
-  "highlight.js/lib/core",
-  ...LANGUAGES.map((l) => `highlight.js/lib/languages/${l}`),
-];
+const LIBRARIES = ["anser", "katex", "markdown-it"];
 
 /** Replaces one of our modules (by file name) with generated code, resolved from the modules' folder. */
 function replaceModule(name: string, contents: string): Plugin {
@@ -142,6 +135,38 @@ module.exports = LinkifyLeftOut;
   },
 };
 
+/**
+ * entities (markdown-it's HTML entity decoder) builds its decoding tables when loaded, as
+ * `new Uint16Array("…".split("").map((c) => c.charCodeAt(0)))`: some 15,000 one-character strings and an
+ * array, about 1.5 ms of every export. In the bundle the same code units come from one native call
+ * (the string as UTF-16). Files not written that way (another entities version) are left as they are.
+ */
+const entitiesTables: Plugin = {
+  name: "entities-tables",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]entities[\\/]lib[\\/]generated[\\/]decode-data-\w+\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const split =
+        /new Uint16Array\(\s*(?:\/\/[^\n]*\s*)?("(?:[^"\\]|\\.)*")\s*\.split\(""\)\s*\.map\(function \(c\) \{ return c\.charCodeAt\(0\); \}\)\)/;
+      if (!split.test(source)) return undefined;
+      return {
+        loader: "js",
+        contents: source.replace(split, (_, text: string) => `codeUnits(${text})`) + CODE_UNITS,
+      };
+    });
+  },
+};
+
+/** The UTF-16 code units of a string (little-endian, as every platform Node runs the bundle on). */
+const CODE_UNITS = `
+function codeUnits(text) {
+  const bytes = Buffer.from(text, "utf16le");
+  // A small string's bytes come from Node's buffer pool, at an offset that is 8-aligned; copied if not.
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : Uint8Array.from(bytes);
+  return new Uint16Array(aligned.buffer, aligned.byteOffset, text.length);
+}
+`;
+
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 /** Writes a file whole (temp file + rename): a concurrent export never reads half of it. */
@@ -169,7 +194,7 @@ async function bundleExporter(): Promise<Manifest> {
     // import.meta.url only resolves files of installed packages, which works from the bundle's own URL.
     define: { "import.meta.url": "__bundleUrl" },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [staticLibraries, noLinkify, buildTimeInstalled(installed)],
+    plugins: [staticLibraries, noLinkify, entitiesTables, buildTimeInstalled(installed)],
     charset: "ascii",
     metafile: true,
     logLevel: "warning",

@@ -12,6 +12,8 @@ const NAMES = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "wh
 
 /** `\r` returns to the start of the line and overwrites; `\b` erases one character. */
 export function applyControlChars(text: string): string {
+  // Most output has neither: then there is nothing to split, map and join.
+  if (!text.includes("\r") && !text.includes("\b")) return text;
   const lines = text.replace(/\r+\n/g, "\n").split("\n");
   return lines
     .map((line) => {

@@ -1,6 +1,5 @@
 /**
- * `require` with V8's code cache, for the exporter's large CommonJS libraries (KaTeX, markdown-it,
- * highlight.js) when the exporter runs from its modules (the prebuilt bundle, see prebuilt.ts, is the
+ * `require` with V8's code cache, for the exporter's large CommonJS libraries (KaTeX, markdown-it) when the exporter runs from its modules (the prebuilt bundle, see prebuilt.ts, is the
  * faster path; this one serves `gradlab run --html`, library use, and a stale or missing bundle).
  * Every `gradlab export` is a fresh process that would otherwise parse and compile them again; with the
  * cache, V8 reuses the bytecode it made last time, including that of the functions the export ran. This

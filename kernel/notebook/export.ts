@@ -29,7 +29,7 @@ export interface ExportOptions {
   title?: string;
   /** The notebook's file name, for the default title. */
   fileName?: string;
-  /** How KaTeX, markdown-it and highlight.js are loaded (the CLI passes a code-cached require). */
+  /** How KaTeX and markdown-it are loaded (the CLI passes a code-cached require). */
   load?: Load;
   /** Notes the end of each phase (GRADLAB_EXPORT_TIMING, see timing.ts). */
   mark?: Mark;
@@ -55,8 +55,8 @@ export async function exportNotebook(nb: Notebook, options: ExportOptions = {}):
   const prompts = opts.prompts && opts.input;
   const warnings: string[] = [];
   let where = "";
-  const highlight = createHighlighter(opts.load);
-  mark("highlight.js loaded");
+  const highlight = createHighlighter();
+  mark("highlighter ready");
   const tex = needsTex(nb) ? await createTexRenderer(opts.load) : undefined;
   mark(tex ? "KaTeX loaded" : "no math: KaTeX not loaded");
   const md = createMarkdownIt(highlight, opts.load);
@@ -164,7 +164,7 @@ function renderCodeCell(
   if (opts.input && !cellTags.includes("remove-input")) {
     const prompt = opts.prompts ? `In&nbsp;[${count}]:` : "";
     parts.push(
-      `<div class="row input"><div class="prompt in">${prompt}</div><pre class="source hljs"><code>${ctx.highlight(source, opts.language)}</code></pre></div>`,
+      `<div class="row input"><div class="prompt in">${prompt}</div><pre class="source"><code>${ctx.highlight(source, opts.language)}</code></pre></div>`,
     );
   }
   if (!cellTags.includes("remove-output") && cell.outputs.length) {

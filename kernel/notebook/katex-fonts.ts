@@ -183,6 +183,8 @@ interface Computed {
   face?: string;
   /** Names this state (key and sig) in memo keys, which then stay short however deep the markup. */
   id: number;
+  /** The tree walk's memo: a child's state by its tag and classes (`span` elements by classes alone). */
+  children?: Map<string, Computed>;
 }
 
 const VOID = new Set(["br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"]);
@@ -241,6 +243,89 @@ export function collectFontUse(html: string, styles: KatexStyles, used: Set<stri
     computed.push(next);
   }
 }
+
+/**
+ * KaTeX's build tree, as far as fonts need it (`katex.__renderToDomTree`: the tree renderToString turns
+ * into markup). Spans and anchors are elements; a symbol is an element only when it has classes, an
+ * italic correction or a style (else its text sits in its parent); fragments are transparent; SVG,
+ * images and the MathML copy hold no text that needs a font.
+ */
+export interface KatexDomNode {
+  classes?: string[];
+  children?: KatexDomNode[];
+  text?: string;
+  italic?: number;
+  style?: Record<string, unknown>;
+  toMarkup(): string;
+}
+
+/** The constructors of KaTeX's tree nodes (`katex.__domTree`) that decide how a node is drawn. */
+export interface KatexDomTypes {
+  Span: abstract new (...args: never[]) => unknown;
+  Anchor: abstract new (...args: never[]) => unknown;
+  SymbolNode: abstract new (...args: never[]) => unknown;
+}
+
+/**
+ * collectFontUse on the tree itself, before it is turned into markup: the same rules, elements and memo,
+ * with no markup to scan (the scan cost about a tenth of an export's typesetting).
+ */
+export function collectTreeFontUse(
+  tree: KatexDomNode,
+  types: KatexDomTypes,
+  styles: KatexStyles,
+  used: Set<string>,
+): void {
+  const path: Element[] = [];
+  const noteText = (state: Computed, text: string | undefined) => {
+    if (state.face && text && !used.has(state.face) && /\S/.test(text)) used.add(state.face);
+  };
+  // This runs for every node of every formula: no strings are built but the memo key, and that only
+  // for nodes with more than one class. (An empty class, which KaTeX leaves out of the markup, matches
+  // no rule, so the classes are used as they are.)
+  const enter = (parent: Computed, tag: string, classes: string[]): Computed => {
+    const className = classes.length === 1 ? classes[0] : classes.join(" ");
+    const el: Element = { tag, className, classes };
+    path.push(el);
+    const key = tag === "span" ? className : `<${tag}>${className}`;
+    const memo = (parent.children ??= new Map());
+    let next = memo.get(key);
+    if (!next) {
+      next = computeFont(parent, el, path, styles);
+      memo.set(key, next);
+    }
+    return next;
+  };
+  const walk = (node: KatexDomNode, parent: Computed): void => {
+    if (node instanceof types.SymbolNode) {
+      const classes = node.classes ?? [];
+      const element = classes.length > 0 || (node.italic ?? 0) > 0 || hasStyle(node.style);
+      if (!element) return noteText(parent, node.text);
+      noteText(enter(parent, "span", classes), node.text);
+      path.pop();
+      return;
+    }
+    const isSpan = node instanceof types.Span;
+    if (isSpan || node instanceof types.Anchor) {
+      const classes = node.classes ?? [];
+      if (classes.includes("katex-mathml")) return;
+      const state = enter(parent, isSpan ? "span" : "a", classes);
+      for (const child of node.children ?? []) walk(child, state);
+      path.pop();
+      return;
+    }
+    // A fragment: children and no element (no attributes) of its own. SVG, images: no text.
+    if (!("attributes" in node) && Array.isArray(node.children))
+      for (const child of node.children) walk(child, parent);
+  };
+  walk(tree, styles.states.get("~")!);
+}
+
+const hasStyle = (style: Record<string, unknown> | undefined) => {
+  // As KaTeX's cssStyleToString: a property counts unless undefined.
+  for (const key in style) if (style[key] !== undefined) return true;
+  return false;
+};
 
 interface ScannedTag {
   closing: boolean;
@@ -305,7 +390,11 @@ function withoutMathml(html: string): string {
 
 function computeFont(parent: Computed, el: Element, path: Element[], styles: KatexStyles): Computed {
   const classes = classesOf(el);
-  const next: Computed = { ...parent, hidden: parent.hidden || classes.includes("katex-mathml") };
+  const next: Computed = {
+    ...parent,
+    hidden: parent.hidden || classes.includes("katex-mathml"),
+    children: undefined,
+  };
   const candidates = [el.tag, "*", ...classes.map((c) => `.${c}`)].flatMap((k) => styles.byKey.get(k) ?? []);
   const hits = candidates
     .filter((r) => ruleMatches(r, path))

@@ -56,6 +56,8 @@ export function renderMarkdown(md: MarkdownIt, source: string, ctx: MarkdownCont
     .join("");
   const env = {};
   const tokens = md.parse(text, env);
+  // Before the heading anchors go in: they are raw HTML tokens too, but well-formed.
+  const raw = hasRawHtml(tokens);
   const typesetHtml: string[] = [];
   const typeset = (m: MathSegment) =>
     `\uE002${typesetHtml.push(ctx.tex ? ctx.tex.render(m.tex, m.display) : escapeHtml(m.raw)) - 1}\uE003`;
@@ -79,8 +81,16 @@ export function renderMarkdown(md: MarkdownIt, source: string, ctx: MarkdownCont
     }
     if (t.type === "heading_open") addHeadingAnchor(t, tokens[i + 1], maths, ctx.slugs);
   }
-  const html = balanceHtml(md.renderer.render(tokens, md.options, env));
+  // markdown-it's own markup is balanced: only raw HTML in the cell can leave an element open.
+  const rendered = md.renderer.render(tokens, md.options, env);
+  const html = raw ? balanceHtml(rendered) : rendered;
   return html.replace(/\uE002(\d+)\uE003/g, (_, i: string) => typesetHtml[Number(i)]);
+}
+
+function hasRawHtml(tokens: Token[]): boolean {
+  return tokens.some(
+    (t) => t.type === "html_block" || (t.children?.some((c) => c.type === "html_inline") ?? false),
+  );
 }
 
 function isDisplayMathOrSpace(t: Token): boolean {

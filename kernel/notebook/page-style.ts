@@ -78,17 +78,14 @@ div.math-error { display: block; margin: 0.5em 0; }
 :where(.output-html) thead { border-bottom: 1px solid #999; }
 :where(.output-html) tbody tr:nth-child(odd) { background: #f5f5f5; }
 
-/* highlight.js tokens (GitHub light) */
-.hljs-keyword, .hljs-doctag, .hljs-template-tag, .hljs-type, .hljs-meta .hljs-keyword { color: #cf222e; }
-.hljs-title, .hljs-title.function_, .hljs-title.class_ { color: #8250df; }
-.hljs-attr, .hljs-attribute, .hljs-literal, .hljs-meta, .hljs-number, .hljs-operator, .hljs-variable, .hljs-selector-class { color: #0550ae; }
-.hljs-string, .hljs-regexp, .hljs-meta .hljs-string { color: #0a3069; }
-.hljs-built_in, .hljs-symbol { color: #953800; }
-.hljs-comment, .hljs-code, .hljs-formula { color: #6e7781; }
-.hljs-name, .hljs-quote, .hljs-selector-tag { color: #116329; }
-.hljs-section { color: #0550ae; font-weight: bold; }
-.hljs-emphasis { font-style: italic; }
-.hljs-strong { font-weight: bold; }
+/* code tokens (highlight.ts), GitHub light */
+.tok-keyword { color: #cf222e; }
+.tok-function, .tok-type { color: #8250df; }
+.tok-attr, .tok-literal, .tok-meta, .tok-number, .tok-variable { color: #0550ae; }
+.tok-string, .tok-regexp { color: #0a3069; }
+.tok-builtin { color: #953800; }
+.tok-comment { color: #6e7781; }
+.tok-tag { color: #116329; }
 
 /* ANSI colours tuned for a white background (JupyterLab's palette) */
 .ansi-black-fg { color: #3e424d; } .ansi-red-fg { color: #e75c58; } .ansi-green-fg { color: #00a250; }

@@ -9,7 +9,13 @@ import type Katex from "katex";
 import { plainLoad, type Load } from "./code-cache.js";
 import { escapeHtml } from "./html.js";
 import { katexStyles } from "./installed.js";
-import { collectFontUse, katexCss } from "./katex-fonts.js";
+import {
+  collectFontUse,
+  collectTreeFontUse,
+  katexCss,
+  type KatexDomNode,
+  type KatexDomTypes,
+} from "./katex-fonts.js";
 
 export interface TexProblem {
   tex: string;
@@ -41,9 +47,10 @@ export async function createTexRenderer(load: Load = plainLoad): Promise<TexRend
   const memo = new Map<string, string>();
   let used = false;
 
+  const tree = treeApi(katex);
   const typeset = (tex: string, display: boolean): string => {
     try {
-      const html = katex.renderToString(cleanTex(tex), {
+      const options: Katex.KatexOptions = {
         displayMode: display,
         throwOnError: true,
         macros,
@@ -51,7 +58,14 @@ export async function createTexRenderer(load: Load = plainLoad): Promise<TexRend
         strict: "ignore",
         trust: false,
         output: "htmlAndMathml",
-      });
+      };
+      if (tree) {
+        // renderToString is this tree's toMarkup(); fonts are read off the tree, not the markup.
+        const root = tree.render(cleanTex(tex), options);
+        collectTreeFontUse(root, tree.types, styles, fonts);
+        return root.toMarkup();
+      }
+      const html = katex.renderToString(cleanTex(tex), options);
       collectFontUse(html, styles, fonts);
       return html;
     } catch (e) {
@@ -86,6 +100,24 @@ export async function createTexRenderer(load: Load = plainLoad): Promise<TexRend
     css: () => katexCss(styles, fonts),
     problems,
   };
+}
+
+/**
+ * KaTeX's build tree (`__renderToDomTree`, `__domTree`: exported, marked internal), when this KaTeX has
+ * it; else undefined and formulas go through renderToString and the markup scan. katex-fonts.test.ts
+ * checks that both ways find the same fonts.
+ */
+export function treeApi(
+  katex: typeof Katex,
+): { render(tex: string, options: Katex.KatexOptions): KatexDomNode; types: KatexDomTypes } | undefined {
+  const k = katex as unknown as {
+    __renderToDomTree?: (tex: string, options: Katex.KatexOptions) => KatexDomNode;
+    __domTree?: Partial<KatexDomTypes>;
+  };
+  const types = k.__domTree;
+  if (typeof k.__renderToDomTree !== "function" || !types?.Span || !types.Anchor || !types.SymbolNode)
+    return undefined;
+  return { render: k.__renderToDomTree, types: types as KatexDomTypes };
 }
 
 const DEFINES = /\\(?:newcommand|renewcommand|def|gdef|edef|xdef|let|DeclareMathOperator)\b/;

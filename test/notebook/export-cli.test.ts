@@ -50,7 +50,7 @@ describe("gradlab export (CLI)", () => {
     expect(phases[0]).toMatch(/^exporter loaded \((prebuilt bundle|modules)\)$/);
     expect(phases.slice(1)).toEqual([
       "notebook read",
-      "highlight.js loaded",
+      "highlighter ready",
       "KaTeX loaded",
       "markdown-it loaded",
       "cells rendered",

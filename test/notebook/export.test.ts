@@ -94,7 +94,7 @@ describe("export: each kind of output", async () => {
   it("JSON pretty-printed and highlighted; markdown output rendered with math", () => {
     const c = cellHtml(html, "c12");
     expect(c).toContain('<pre class="output-json">');
-    expect(c).toContain('<span class="hljs-attr">&quot;a&quot;</span>');
+    expect(c).toContain('<span class="tok-attr">&quot;a&quot;</span>');
     expect(c).toContain("<strong>bold</strong>");
     expect(c).toContain('<annotation encoding="application/x-tex">x^2</annotation>');
   });
@@ -105,7 +105,7 @@ describe("export: each kind of output", async () => {
 
   it("code is highlighted as TypeScript and escaped", () => {
     const c = cellHtml(html, "c14");
-    expect(c).toContain('<span class="hljs-keyword">const</span>');
+    expect(c).toContain('<span class="tok-keyword">const</span>');
     expect(c).toContain("&lt;/script&gt;");
     expect(c).toContain("In&nbsp;[ ]:");
   });
@@ -177,7 +177,7 @@ describe("export: a Python notebook", async () => {
   const { html, plotlyBundle } = await exportFixture("python.ipynb");
 
   it("highlights Python", () => {
-    expect(cellHtml(html, "c02")).toContain('<span class="hljs-keyword">import</span> math');
+    expect(cellHtml(html, "c02")).toContain('<span class="tok-keyword">import</span> math');
   });
 
   it("applies carriage returns in streams", () => {

@@ -1,6 +1,13 @@
 import katex from "katex";
 import { describe, expect, it } from "vitest";
-import { collectFontUse, katexCss, loadKatexStyles, pickFace } from "../../kernel/notebook/katex-fonts.js";
+import {
+  collectFontUse,
+  collectTreeFontUse,
+  katexCss,
+  loadKatexStyles,
+  pickFace,
+} from "../../kernel/notebook/katex-fonts.js";
+import { treeApi } from "../../kernel/notebook/tex.js";
 
 const styles = loadKatexStyles();
 
@@ -56,5 +63,38 @@ describe("KaTeX fonts a page needs", () => {
     );
     expect(faces.sort()).toEqual(["KaTeX_AMS", "KaTeX_Main", "KaTeX_Math"]);
     expect(css).not.toMatch(/url\((?!data:)/);
+  });
+
+  it("reading fonts off KaTeX's tree finds what scanning its markup finds, and the markup is renderToString's", () => {
+    const tree = treeApi(katex);
+    expect(tree, "this KaTeX has __renderToDomTree and __domTree").toBeDefined();
+    // Each style memo starts empty, so neither way borrows the other's results.
+    const [fromMarkup, fromTree] = [loadKatexStyles(), loadKatexStyles()];
+    const formulas = [
+      "x + 1",
+      "\\mathbb{R}^n \\ni x",
+      "\\boldsymbol{\\theta} = \\mathbf{W}x",
+      "\\text{loss } \\mathcal{L}(\\hat y, y)",
+      "\\textbf{\\textit{a}} \\mathit{ab} \\mathsf{S} \\texttt{t} \\mathfrak{g} \\mathscr{L}",
+      "\\left[\\begin{matrix}a&b\\\\c&d\\end{matrix}\\right]",
+      "\\sum_i \\int_0^1 \\oiint \\prod",
+      "\\sqrt[3]{x} \\widehat{xyz} \\overbrace{a+b}^{n} \\color{red}{x} \\KaTeX",
+      "\\frac{\\partial L}{\\partial W} \\cdot \\nabla_{\\!x} f",
+    ];
+    const all = [new Set<string>(), new Set<string>()];
+    for (const tex of formulas)
+      for (const displayMode of [false, true]) {
+        const a = new Set<string>();
+        const b = new Set<string>();
+        const html = katex.renderToString(tex, { displayMode });
+        collectFontUse(html, fromMarkup, a);
+        const root = tree!.render(tex, { displayMode });
+        collectTreeFontUse(root, tree!.types, fromTree, b);
+        expect([...b].sort(), tex).toEqual([...a].sort());
+        expect(root.toMarkup()).toBe(html);
+        a.forEach((f) => all[0].add(f));
+        b.forEach((f) => all[1].add(f));
+      }
+    expect(all[0].size).toBeGreaterThan(10); // the formulas above really use many faces
   });
 });

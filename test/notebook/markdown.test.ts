@@ -118,7 +118,7 @@ describe("markdown details", () => {
   it("GFM tables and fenced code with highlighting", async () => {
     const html = await render("| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nconst x: number = 1;\n```");
     expect(html).toContain("<table>");
-    expect(html).toContain('<span class="hljs-keyword">const</span>');
+    expect(html).toContain('<span class="tok-keyword">const</span>');
   });
 
   it("attachments become data URIs", async () => {
