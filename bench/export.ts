@@ -2,7 +2,7 @@
  * `npm run bench:export`: gradlab's exporter against Debian's nbconvert on the same notebooks, in the same
  * run, each as the command a user types (a fresh process per export, output to stdout).
  *
- *   gradlab:   node dist/kernel/cli.js export NB --stdout
+ *   gradlab:   node dist/kernel/bin.cjs export NB --stdout     (package.json "bin": what `gradlab` runs)
  *   nbconvert: /usr/bin/python3 -m nbconvert --to html --stdout NB
  *
  * Notebooks: the executed lecture notebooks in out/ (from `npm start`) when present, else notebooks/, and
@@ -19,7 +19,11 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const cli = join(root, "dist", "kernel", "cli.js");
+/** The `gradlab` command as npm links it (package.json "bin"). */
+const cli = join(
+  root,
+  (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: { gradlab: string } }).bin.gradlab,
+);
 const python = "/usr/bin/python3";
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 

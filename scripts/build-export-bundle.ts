@@ -8,12 +8,18 @@
  *   export-bundle.v8    V8 bytecode, made by exporting the sample notebooks in test/fixtures/notebooks
  *                       with the bundle in a fresh Node (so it holds every function an export runs)
  *
+ * and, in dist/kernel/, the `gradlab` command itself (package.json "bin"):
+ *
+ *   bin.cjs             kernel/bin.ts and what it needs to start an export (export-entry, prebuilt) as
+ *                       one CommonJS script: `gradlab export` never starts Node's ES module loader
+ *
  * Runs as the last step of `npm run build`, after tsc has written dist/.
  * Usage: tsx scripts/build-export-bundle.ts [--out DIR]   (DIR: somewhere else, for tests)
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -262,6 +268,24 @@ renameSync(bytecodePath(bundle) + ".tmp", bytecodePath(bundle));
   }
 }
 
+/** dist/kernel/bin.cjs from dist/kernel/bin.js (see kernel/bin.ts). */
+async function bundleLauncher(): Promise<void> {
+  const launcher = join(root, "dist/kernel/bin.cjs");
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, "dist/kernel/bin.js")],
+    outfile: launcher,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    // export-entry.ts's main() (for cli.js) reads import.meta.url; the launcher never calls it.
+    logOverride: { "empty-import-meta": "silent" },
+    logLevel: "warning",
+  });
+  chmodSync(launcher, 0o755);
+}
+
 if (!existsSync(entry)) {
   console.error("build-export-bundle: dist/kernel/notebook/export-command.js is missing; run tsc first");
   process.exit(1);
@@ -272,6 +296,7 @@ rmSync(join(outDir, "export-bundle.v8"), { force: true });
 const manifest = await bundleExporter();
 writeWhole(join(outDir, "export-bundle.json"), JSON.stringify(manifest, null, 1) + "\n");
 const note = makeBytecode();
+if (outDir === modules) await bundleLauncher();
 console.log(
   `export bundle: ${relative(root, bundle)} (${(statSync(bundle).size / 1024).toFixed(0)} KB, ` +
     `${manifest.inputs.length} inputs), ${note}`,

@@ -1,20 +1,23 @@
 /**
  * `gradlab export` as the CLI starts it: from the prebuilt bundle (see prebuilt.ts) when it is there and
  * fresh, else from the modules. `GRADLAB_EXPORT_BUNDLE=off` always uses the modules. Imports as little
- * as it can: every module on this path is read and compiled before the export starts.
+ * as it can: every module on this path is read and compiled before the export starts. It is also bundled
+ * into the CommonJS launcher (kernel/bin.ts), so nothing here may use `import.meta`.
  */
 import { fileURLToPath } from "node:url";
 import type { main as exportMain } from "./export-command.js";
 import { loadPrebuilt } from "./prebuilt.js";
 
-/** Where `npm run build` puts the bundle: next to this module in dist/. */
-export const EXPORT_BUNDLE = fileURLToPath(new URL("./export-bundle.cjs", import.meta.url));
+type ExportMain = typeof exportMain;
 
-export async function main(argv: string[]): Promise<number> {
-  const prebuilt =
-    process.env.GRADLAB_EXPORT_BUNDLE === "off" ? undefined : await loadPrebuilt(EXPORT_BUNDLE);
-  const run =
-    (prebuilt?.exports.main as typeof exportMain | undefined) ?? (await import("./export-command.js")).main;
+/** Runs an export with the bundle at `bundle` (dist/kernel/notebook/export-bundle.cjs), else `modules`. */
+export async function runExport(
+  argv: string[],
+  bundle: string,
+  modules: () => Promise<ExportMain>,
+): Promise<number> {
+  const prebuilt = process.env.GRADLAB_EXPORT_BUNDLE === "off" ? undefined : await loadPrebuilt(bundle);
+  const run = (prebuilt?.exports.main as ExportMain | undefined) ?? (await modules());
   const code = await run(argv);
   await prebuilt?.save();
   // Done, and every write has finished (stdout is written synchronously, files are awaited). Node's
@@ -23,4 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   // macOS a warning could still be queued).
   if (process.platform === "linux") process.exit(code);
   return code;
+}
+
+/** `gradlab export` from cli.js: the bundle next to this module in dist/. */
+export function main(argv: string[]): Promise<number> {
+  const bundle = fileURLToPath(new URL("./export-bundle.cjs", import.meta.url));
+  return runExport(argv, bundle, async () => (await import("./export-command.js")).main);
 }

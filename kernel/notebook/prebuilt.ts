@@ -64,7 +64,7 @@ export function isFresh(bundle: string, manifest: Manifest): boolean {
   }
   if (!touched.length) return true;
   // Loaded only here: hashing is the rare path (after a bare `tsc` or a reinstall), node:crypto costs ms.
-  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  const { createHash } = createRequire(bundle)("node:crypto") as typeof import("node:crypto");
   const sha256 = (file: string) =>
     createHash("sha256")
       .update(readFileSync(join(dir, file)))

@@ -100,3 +100,44 @@ describe("gradlab export (CLI)", () => {
     expect(r.stderr).toContain("usage: gradlab export");
   });
 });
+
+describe("the gradlab command (package.json bin: dist/kernel/bin.cjs)", () => {
+  const manifest = JSON.parse(readFileSync(join(cli, "../../../package.json"), "utf8")) as {
+    bin: { gradlab: string };
+  };
+  const bin = join(cli, "../../..", manifest.bin.gradlab);
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [bin, ...args], {
+      encoding: "utf8",
+      timeout: 20_000,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, ...env },
+    });
+
+  it("is a CommonJS script that exports exactly as cli.js does, from the bundle and from the modules", () => {
+    expect(bin).toMatch(/bin\.cjs$/);
+    const nb = fixtures + "mini-lecture-executed.ipynb";
+    const viaCli = gradlab([nb, "--stdout", "-q"]);
+    expect(viaCli.code).toBe(0);
+    const viaBin = run(["export", nb, "--stdout", "-q"]);
+    expect(viaBin.status).toBe(0);
+    expect(viaBin.stdout).toBe(viaCli.stdout);
+    const timed = run(["export", nb, "--stdout", "-q"], { GRADLAB_EXPORT_TIMING: "1" });
+    expect(timed.stderr).toContain("exporter loaded (prebuilt bundle)");
+    const modules = run(["export", nb, "--stdout", "-q"], {
+      GRADLAB_EXPORT_BUNDLE: "off",
+      GRADLAB_EXPORT_TIMING: "1",
+    });
+    expect(modules.stderr).toContain("exporter loaded (modules)");
+    expect(modules.stdout).toBe(viaCli.stdout);
+  });
+
+  it("hands every other command to cli.js (usage, exit codes)", () => {
+    const unknown = run(["frobnicate"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const usage = run(["export"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("usage: gradlab export");
+  });
+});
