@@ -19,7 +19,7 @@ import type { CellDeclarations, DeclaredName } from "./declarations.js";
 import { createEnvironment, isEnvironmentLink } from "./environment.js";
 import { buildPrelude, type Prelude } from "./prelude.js";
 import {
-  importedModules,
+  asProgramFile,
   keepChecker,
   keptCheckerSupported,
   reachesNoNewFile,
@@ -62,10 +62,12 @@ export interface Checker {
   /** The language service (completion, quick info) with `code` as the cell. */
   serviceFor(code: string, decls: CellDeclarations, alsoSee?: (name: string) => boolean): TS.LanguageService;
   /**
-   * The cell to run: checked by a kept checker when it declares and imports nothing (kept-checker.ts),
-   * else in a new program (setCell).
+   * The cell to run: checked by the kept checker when it imports no new module (kept-checker.ts), else
+   * in a new program (setCell).
    */
   cell(code: string, decls: CellDeclarations): CellCheck;
+  /** How many cells each checker took, and how often the kept one failed and a program took over. */
+  stats(): { kept: number; program: number; fallbacks: number };
   /** Type errors that stop the cell (inside the user's code). */
   diagnostics(program: TS.Program, userEnd: number): TS.Diagnostic[];
   /** Syntax errors of the cell. */
@@ -106,6 +108,8 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   let cellText = "";
   let cellVersion = 0;
   let lastProgram: TS.Program | undefined;
+  /** The environment's version when lastProgram was made (see the kept checker below). */
+  let lastProgramEnv = -1;
   /** How TypeScript asked for the cell file (kept cells are parsed the same way). */
   let cellFileOptions: TS.ScriptTarget | TS.CreateSourceFileOptions = ts.ScriptTarget.ES2022;
 
@@ -432,37 +436,37 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
   // environment; used while the files next to the notebook stay as they were and the environment keeps
   // its segments (a declaring cell changes one: the checker takes its new version).
   const canKeep = keptCheckerSupported(ts);
-  let lastProgramEnv = -1;
+  const isEnvLink = (node: TS.Node) => isEnvironmentLink(ts, node);
+  const stats = { kept: 0, program: 0, fallbacks: 0 };
   interface Kept {
     checker: KeptChecker;
     envVersion: number;
     /** Files next to the notebook in the basis. */
     locals: TS.SourceFile[];
-    /** Each segment file as the checker has it, and the modules its basis version imports. */
-    segments: Map<string, { file: TS.SourceFile; modules: Set<string> }>;
+    /** Each segment file as the checker has it. */
+    segments: Map<string, TS.SourceFile>;
   }
   let kept: Kept | undefined;
   let keptCount = 0;
   const unchanged = (files: TS.SourceFile[]) =>
     files.every((f) => (f as { version?: string }).version === versionOf(f.fileName));
 
-  /** Hands the kept checker the segments' new versions; false when it cannot take them. */
+  /** Hands the kept checker the segments' new versions and new segments; false when it cannot take them. */
   const followEnvironment = (k: Kept): boolean => {
     if (k.envVersion === env.version()) return true;
-    const files = env.files();
-    if (files.length !== k.segments.size) return false; // a new segment: the cells import a new module
     const newer: TS.SourceFile[] = [];
-    for (const name of files) {
-      const seen = k.segments.get(name);
+    for (const name of env.files()) {
       const file = sourceFile(name, cellFileOptions);
-      if (!seen || !file) return false;
-      if (file === seen.file) continue;
-      if (!importedModules(ts, file).every((m) => seen.modules.has(m))) return false;
-      Object.assign(file, { path: name, resolvedPath: name, originalFileName: name });
+      if (!file) return false;
+      if (file === k.segments.get(name)) continue;
+      if (!asProgramFile(ts, file)) return false;
       newer.push(file);
-      seen.file = file;
     }
-    newer.forEach((file) => k.checker.replace(file));
+    if (!newer.every((file) => k.checker.resolvesImportsOf(file))) return false;
+    for (const file of newer) {
+      k.checker.use(file);
+      k.segments.set(file.fileName, file);
+    }
     k.envVersion = env.version();
     return true;
   };
@@ -472,35 +476,39 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     if (kept?.checker.open && unchanged(kept.locals) && followEnvironment(kept)) return kept.checker;
     kept = undefined;
     const basisCell = lastProgram?.getSourceFile(cellFile);
-    if (!lastProgram || !basisCell) return undefined;
+    // A program whose cell imported something holds files a fresh program would not (a side-effect
+    // import's globals, a `/// <reference>`): never a basis.
+    if (!lastProgram || !basisCell || !reachesNoNewFile(ts, basisCell, isEnvLink)) return undefined;
     const segments: Kept["segments"] = new Map();
     const locals: TS.SourceFile[] = [];
     for (const f of lastProgram.getSourceFiles()) {
-      if (env.file(f.fileName))
-        segments.set(f.fileName, { file: f, modules: new Set(importedModules(ts, f)) });
+      if (env.file(f.fileName)) segments.set(f.fileName, f);
       else if (f !== basisCell && f.fileName !== prelude.fileName && !isImmutable(f.fileName)) locals.push(f);
     }
-    if (!unchanged(locals) || segments.size !== env.files().length) return undefined;
+    if (!unchanged(locals)) return undefined;
+    const checker = keepChecker(ts, {
+      program: lastProgram,
+      cell: basisCell,
+      siblings: [...segments.values()],
+      localModule: (name) => env.fileOf(name),
+      resolve: (name, mode) => resolveOne(name, cellFile, mode),
+    });
     // The basis may be a cell behind (the cell it was made for declared names since): follow.
-    const fresh: Kept = {
-      checker: keepChecker(ts, lastProgram, basisCell),
-      envVersion: lastProgramEnv,
-      locals,
-      segments,
-    };
+    const fresh: Kept = { checker, envVersion: lastProgramEnv, locals, segments };
     if (!followEnvironment(fresh)) return undefined;
     kept = fresh;
-    return fresh.checker;
+    return checker;
   };
 
   const keptCell = (code: string, decls: CellDeclarations): CellCheck | undefined => {
-    const checker = keptChecker();
-    if (!checker) return undefined;
-    const fileName = path.join(cwd, `__gradlab_${id}_kept${++keptCount}__.ts`);
+    if (!canKeep) return undefined;
+    const fileName = path.join(cwd, `__gradlab_${id}_kept${keptCount + 1}__.ts`);
     const text = code + suffix(code, decls);
     const file = ts.createSourceFile(fileName, text, cellFileOptions, true, ts.ScriptKind.TS);
-    if (!reachesNoNewFile(ts, file, (node) => isEnvironmentLink(ts, node))) return undefined;
-    Object.assign(file, { path: fileName, resolvedPath: fileName, originalFileName: fileName });
+    if (!reachesNoNewFile(ts, file, isEnvLink) || !asProgramFile(ts, file)) return undefined;
+    const checker = keptChecker();
+    if (!checker) return undefined;
+    keptCount++;
     checker.add(file);
     const userEnd = code.length;
     return {
@@ -539,14 +547,23 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       try {
         quick = keptCell(code, decls);
       } catch {
+        stats.fallbacks++;
         kept = undefined;
       }
-      const dropKept = () => {
+      if (!quick) {
+        stats.program++;
+        return inProgram();
+      }
+      stats.kept++;
+      return withFallback(quick, () => {
+        stats.kept--;
+        stats.program++;
+        stats.fallbacks++;
         kept = undefined;
         return inProgram();
-      };
-      return quick ? withFallback(quick, dropKept) : inProgram();
+      });
     },
+    stats: () => ({ ...stats }),
     serviceFor(code, decls, alsoSee) {
       cellText = code + suffix(code, decls, alsoSee);
       cellVersion++;

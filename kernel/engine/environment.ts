@@ -37,7 +37,7 @@ const chunkName = (n: number) => `__gradlab_c${n}`;
  */
 const variableType = (name: string) => `__gradlab_type_${name}`;
 /** A segment takes new chunks until its text is this long. */
-const SEGMENT_CHARS = 4_000;
+export const SEGMENT_CHARS = 4_000;
 
 interface Entry extends DeclaredName {
   chunk: number;
@@ -70,6 +70,8 @@ export interface Environment {
   version(): number;
   /** The segment files, oldest first. */
   files(): string[];
+  /** The segment file a module name (as cells and segments import it) names, if it names one. */
+  fileOf(specifier: string): string | undefined;
 }
 
 /** Segment files live in `dir` (the notebook's folder: relative imports in chunks resolve as in cells). */
@@ -154,6 +156,7 @@ export function createEnvironment(ts: TypeScript, dir: string, id: string): Envi
     names: () => [...entries.keys()],
     version: () => chunkCount,
     files: () => segments.map((s) => s.file),
+    fileOf: (specifier) => segments.find((s) => s.specifier === specifier)?.file,
   };
 }
 

@@ -4,11 +4,13 @@
  * A new program and checker per cell cost 1–4 ms, nearly all of it redone work: the program checks again
  * that ~50 library files did not change, the checker merges all of es2023 and @types/node into its
  * globals again. A cell that imports nothing reaches no new file and adds no global, so one checker, made
- * once over the last program (the "basis"), checks it as one more file. The cell gets a file name of its
+ * once over the last program (the "basis": a program whose own cell imported nothing either, so that it
+ * holds exactly the files a fresh program would), checks it as one more file. The cell gets a file name of its
  * own (a checker keeps diagnostics by file name) and the module resolutions of the basis's cell (it
- * imports the same environment segments). When an earlier cell's declarations change a segment, the
- * checker takes the segment's new version in place of the old (`replace`), as long as the new version
- * imports no module the old one did not (the basis resolved only those).
+ * imports the same environment segments). When an earlier cell's declarations change a segment or
+ * start a new one, the checker takes the new file (`use`), as long as every module it imports resolves:
+ * the files next to the notebook all resolve a name alike, so the basis's resolutions for its cell and
+ * segments serve them all, and a segment the basis never saw is resolved by `localModule`.
  *
  * This uses TypeScript internals (createTypeChecker, bindSourceFile, getEmitResolver, emitFiles,
  * getTransformers), all present in 5.x and 6.x; package.json pins the minor version. When one is missing,
@@ -74,8 +76,13 @@ export interface KeptChecker {
   readonly open: boolean;
   /** Binds `file` (a cell seen by no checker yet) and makes it the checker's current cell. */
   add(file: TS.SourceFile): void;
-  /** Binds `file`, a new version of a file of the basis, and uses it from now on. */
-  replace(file: TS.SourceFile): void;
+  /**
+   * Binds `file`, a new version of a file of the basis or a new file next to the cell (an environment
+   * segment), and uses it from now on.
+   */
+  use(file: TS.SourceFile): void;
+  /** Whether every module `file` (next to the cell) imports resolves: then it can be used. */
+  resolvesImportsOf(file: TS.SourceFile): boolean;
   /** Binder and checker diagnostics of the current cell. */
   diagnostics(file: TS.SourceFile): TS.Diagnostic[];
   /**
@@ -90,32 +97,69 @@ export interface KeptChecker {
   ): void;
 }
 
-/** A checker over `basis` (a program whose cell is `basisCell`) that takes new cells as extra files. */
-export function keepChecker(ts: TypeScript, basis: TS.Program, basisCell: TS.SourceFile): KeptChecker {
+export interface KeptBasis {
+  program: TS.Program;
+  /** The program's cell. */
+  cell: TS.SourceFile;
+  /** The program's files next to the cell whose imports it resolved (the environment segments). */
+  siblings: TS.SourceFile[];
+  /** The file a module name imported next to the cell names, when it is one the basis cannot know. */
+  localModule(name: string): string | undefined;
+  /** Resolves a module name imported from a file next to the cell, as the basis's host does. */
+  resolve(name: string, mode: TS.ResolutionMode): TS.ResolvedModuleWithFailedLookupLocations;
+}
+
+/** A checker over a basis program that takes new cells (and new segment versions) as extra files. */
+export function keepChecker(ts: TypeScript, basis: KeptBasis): KeptChecker {
   const internals = ts as unknown as Internals;
-  const program = basis as InternalProgram;
-  const options = basis.getCompilerOptions();
-  const libraryFiles: TS.SourceFile[] = basis.getSourceFiles().filter((f) => f !== basisCell);
-  /** Newer versions of the basis's files, by file name (= path: the kernel's names are absolute). */
-  const replaced = new Map<string, TS.SourceFile>();
+  const program = basis.program as InternalProgram;
+  const options = program.getCompilerOptions();
+  const libraryFiles: TS.SourceFile[] = program.getSourceFiles().filter((f) => f !== basis.cell);
+  /** Files taken since the basis (newer versions and new files), by name (= path: names are absolute). */
+  const own = new Map<string, TS.SourceFile>();
   let current: TS.SourceFile | undefined;
   let files: readonly TS.SourceFile[] = libraryFiles;
   let count = 0;
 
+  /**
+   * An import from a file next to the cell: as the basis resolved it from its cell or segments, else as
+   * its host resolves it, if that names a file the checker has (a declaration may name a package's
+   * inner module the segments never imported by that name).
+   */
+  const resolveNextToCell = (name: string, mode: TS.ResolutionMode) => {
+    for (const file of [basis.cell, ...basis.siblings]) {
+      const r = program.getResolvedModule(file, name, mode);
+      if (r) return r;
+    }
+    const resolved = basis.resolve(name, mode);
+    const target = resolved.resolvedModule?.resolvedFileName;
+    if (target && (program.getSourceFile(target) ?? own.get(target))) return resolved;
+    const local = basis.localModule(name);
+    return local && own.has(local)
+      ? {
+          resolvedModule: {
+            resolvedFileName: local,
+            extension: ts.Extension.Dts,
+            isExternalLibraryImport: false,
+          },
+        }
+      : undefined;
+  };
+  const isOurs = (file: TS.SourceFile) => file === current || own.get(file.fileName) === file;
+
   const overrides: Record<string, unknown> = {
     getSourceFiles: () => files,
     getSourceFile: (name: string) =>
-      name === current?.fileName ? current : (replaced.get(name) ?? basis.getSourceFile(name)),
+      name === current?.fileName ? current : (own.get(name) ?? program.getSourceFile(name)),
     getSourceFileByPath: (path: string) =>
       path === (current as InternalFile | undefined)?.path
         ? current
-        : (replaced.get(path) ?? program.getSourceFileByPath(path)),
-    // A kept cell imports what the basis's cell imports: the environment segments.
+        : (own.get(path) ?? program.getSourceFileByPath(path)),
     getResolvedModule: (file: TS.SourceFile, name: string, mode: TS.ResolutionMode) =>
-      program.getResolvedModule(file === current ? basisCell : file, name, mode),
+      isOurs(file) ? resolveNextToCell(name, mode) : program.getResolvedModule(file, name, mode),
     isEmitBlocked: () => false,
   };
-  const host = new Proxy(basis, {
+  const host = new Proxy(program, {
     get: (target, key) =>
       typeof key === "string" && key in overrides
         ? overrides[key]
@@ -133,13 +177,25 @@ export function keepChecker(ts: TypeScript, basis: TS.Program, basisCell: TS.Sou
       files = [...libraryFiles, file];
       internals.bindSourceFile(file, options);
     },
-    replace(file) {
+    use(file) {
       count++;
-      replaced.set(file.fileName, file);
+      own.set(file.fileName, file);
       const at = libraryFiles.findIndex((f) => f.fileName === file.fileName);
       if (at >= 0) libraryFiles[at] = file;
+      else libraryFiles.push(file);
       internals.bindSourceFile(file, options);
     },
+    resolvesImportsOf: (file) =>
+      file.statements.every(
+        (st) =>
+          !ts.isImportDeclaration(st) ||
+          !ts.isStringLiteral(st.moduleSpecifier) ||
+          basis.localModule(st.moduleSpecifier.text) !== undefined ||
+          resolveNextToCell(
+            st.moduleSpecifier.text,
+            ts.getModeForUsageLocation(file, st.moduleSpecifier, options),
+          ) !== undefined,
+      ),
     diagnostics(file) {
       return [...((file as InternalFile).bindDiagnostics ?? []), ...checker.getDiagnostics(file)];
     },
@@ -187,9 +243,30 @@ export function reachesNoNewFile(
   );
 }
 
-/** The modules a file imports (`import ... from "x"`), the only kind an environment segment has. */
-export function importedModules(ts: TypeScript, file: TS.SourceFile): string[] {
-  return file.statements.flatMap((st) =>
-    ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) ? [st.moduleSpecifier.text] : [],
+/**
+ * Fills in what a program records on each file it reads, for a file a kept checker takes without one:
+ * its name as path, and its imports (the declaration emitter reads them). False when the file declares
+ * an ambient module or augments one (`declare module "x"`, `declare global`): only a program merges those.
+ */
+export function asProgramFile(ts: TypeScript, file: TS.SourceFile): boolean {
+  if (file.statements.some((st) => ts.isModuleDeclaration(st) && !ts.isIdentifier(st.name))) return false;
+  if (file.statements.some((st) => ts.isModuleDeclaration(st) && st.flags & ts.NodeFlags.GlobalAugmentation))
+    return false;
+  const imports = file.statements.flatMap((st) =>
+    (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) &&
+    st.moduleSpecifier &&
+    ts.isStringLiteral(st.moduleSpecifier)
+      ? [st.moduleSpecifier]
+      : [],
   );
+  const name = file.fileName;
+  Object.assign(file, {
+    path: name,
+    resolvedPath: name,
+    originalFileName: name,
+    imports,
+    moduleAugmentations: [],
+    ambientModuleNames: [],
+  });
+  return true;
 }

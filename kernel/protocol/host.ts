@@ -147,8 +147,12 @@ export class SocketHost {
       parts: serialize(message),
       buffers: message.buffers,
     };
-    if (this.corked) this.corked.push(send);
-    else this.post(send);
+    // A request for input goes at once, and what was held before it: the thread may now block on it.
+    if (this.corked && channel !== "stdin") this.corked.push(send);
+    else {
+      this.uncork();
+      this.post(send);
+    }
   }
 
   private corked: SendToWorker[] | undefined;

@@ -67,12 +67,12 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
   if (!outcome.ok && !ctx.interrupted && isInterruptError(outcome.error)) deps.interruptContext(ctx);
   if (ctx.interrupted) outcome = { ok: false, error: interruptedError() };
 
-  scope.finishing();
   let plain: string | null = null;
   // `undefined` shows nothing (a cell ending in console.log(x) is not asked for a value), as None in IPython.
   if (outcome.ok && outcome.hasValue && outcome.value !== undefined) {
     const bundle = await deps.runAs(ctx, () => bundleOf(outcome.ok ? outcome.value : undefined));
     plain = typeof bundle.data["text/plain"] === "string" ? bundle.data["text/plain"] : null;
+    scope.finishing();
     if (!isEmpty(bundle))
       scope.publish("execute_result", {
         execution_count: count,
@@ -80,6 +80,7 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
         metadata: bundle.metadata,
       });
   }
+  if (!outcome.ok) scope.finishing();
   if (!outcome.ok) scope.publish("error", { ...outcome.error });
   if (cell.storeHistory) deps.history.add({ line: count, input: cell.code, output: plain });
 

@@ -182,9 +182,11 @@ export class Outbox {
       const head = this.queue[0];
       if (head.kind === "stream" ? !head.sealed : !head.ready) break;
       this.queue.shift();
-      if (head.kind === "stream")
-        this.emit(head.dest, "stream", { name: head.name, text: head.chunks.join("") });
-      else if (head.content) this.emit(head.dest, head.msgType, head.content, head.metadata);
+      if (head.kind === "stream") {
+        // (empty when the socket thread already sent all of a stored stream's text)
+        const text = head.chunks.join("");
+        if (text) this.emit(head.dest, "stream", { name: head.name, text });
+      } else if (head.content) this.emit(head.dest, head.msgType, head.content, head.metadata);
     }
     if (this.queue.length === 0 && this.emptied.length > 0) {
       const waiting = this.emptied;

@@ -62,7 +62,10 @@ export interface Scope {
   ): void;
   /** Sends the `*_reply` on the request's channel, after all output queued so far. */
   reply(content: Record<string, unknown>): Promise<void>;
-  /** The request's last output comes next: it, the reply and `idle` go to the socket thread together. */
+  /**
+   * The request's last output comes next: it, the reply and `idle` go to the socket thread together
+   * (unless user code runs in between: `runAs` lets held messages go first).
+   */
   finishing(): void;
   /**
    * stop_on_error: answers `aborted` to every execute_request that arrived before now. Called before the
@@ -272,6 +275,9 @@ export class Session {
 
   /** Runs user code as `ctx`: its output, timers and errors are attributed to it. */
   async runAs<T>(ctx: RequestContext, fn: () => Promise<T> | T): Promise<T> {
+    // User code may print (its text can reach the socket thread by a shorter way, stream-slot.ts) or
+    // block (prompt()): nothing may still be held back when it starts.
+    this.options.transport.uncork?.();
     this.options.transport.setExecuting?.(true);
     try {
       return await this.als.run(ctx, fn);

@@ -1,7 +1,8 @@
 /**
  * The kept checker (kernel/engine/kept-checker.ts) must be invisible: for every cell it takes, the same
- * diagnostics and the same JavaScript as a new program gives. It takes only cells that declare and
- * import nothing, and lets go when the environment or a file next to the notebook changes.
+ * diagnostics, JavaScript and declarations as a new program gives. It takes every cell that imports no
+ * new module, follows the environment as cells declare names, and lets go when a file next to the
+ * notebook changes.
  */
 import * as fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { loadTypeScript } from "../../kernel/engine/typescript.js";
 import { createChecker, type Checker } from "../../kernel/engine/checker.js";
 import { cellDeclarations } from "../../kernel/engine/declarations.js";
 import { keptCheckerSupported } from "../../kernel/engine/kept-checker.js";
+import { SEGMENT_CHARS } from "../../kernel/engine/environment.js";
 import { createEngine, errorOf, runCells, tempFolder, valueOf, writeFiles } from "./helpers.js";
 
 const ts = await loadTypeScript();
@@ -148,6 +150,7 @@ describe("kept checker", () => {
       `v${i}.label.noSuch`,
     ]).flat();
     const via = { kept: 0, program: 0 };
+    let declared = 0;
     for (const code of cells) {
       const kept = throughCell(quick, code);
       const fresh = throughProgram(slow, code);
@@ -155,13 +158,15 @@ describe("kept checker", () => {
       expect({ code, ...sameOutput(kept) }).toEqual({ code, ...sameOutput(fresh) });
       const names = declarationsOf(code).names;
       if (kept.dts) {
+        declared += kept.dts.length;
         quick.addChunk(kept.dts, names);
         slow.addChunk(fresh.dts, names);
       }
     }
-    // a new segment (every ~4,000 characters of declarations) needs a new program: a few, not every cell
-    expect(via.program).toBeGreaterThanOrEqual(2);
-    expect(via.kept).toBeGreaterThan(cells.length * 0.7);
+    // enough declarations for three segments, and each new one was taken without a new program
+    expect(declared).toBeGreaterThan(2 * SEGMENT_CHARS);
+    expect(via).toEqual({ kept: cells.length, program: 0 });
+    expect(quick.stats().fallbacks).toBe(0);
   });
 
   it("falls back to a program when the kept checker fails (TypeScript internals changed)", () => {
@@ -187,6 +192,36 @@ describe("kept checker", () => {
     expect(failures).toBe(2);
   });
 
+  it("keeps declaring cells whose types come from packages (declarations name their modules)", () => {
+    const quick = withEarlierCells(process.cwd());
+    const slow = withEarlierCells(process.cwd());
+    const cells = [
+      "import { tensor } from 'gradlab'",
+      "import * as fs from 'node:fs'",
+      "const t = tensor([1, 2])",
+      "const t2 = tensor([[1, 2]])",
+      "const st = fs.statSync('.')",
+      "const both = [t, t2] as const",
+      "t2.noSuch",
+      "const size = st.size + t.shape[0]",
+    ];
+    const via: string[] = [];
+    for (const code of cells) {
+      const kept = throughCell(quick, code);
+      const fresh = throughProgram(slow, code);
+      via.push(kept.via);
+      expect({ code, ...sameOutput(kept) }).toEqual({ code, ...sameOutput(fresh) });
+      const names = declarationsOf(code).names;
+      if (kept.dts) {
+        quick.addChunk(kept.dts, names);
+        slow.addChunk(fresh.dts, names);
+      }
+    }
+    // the imports and the cell right after them (its program's cell imported) take a program
+    expect(via).toEqual(["program", "program", "program", "kept", "kept", "kept", "kept", "kept"]);
+    expect(quick.stats().fallbacks).toBe(0);
+  });
+
   it("lets go for a cell that imports, and takes the next cell again", () => {
     const checker = withEarlierCells(process.cwd());
     throughCell(checker, "a");
@@ -195,7 +230,7 @@ describe("kept checker", () => {
     const imported = throughCell(checker, code);
     expect(imported.via).toBe("program");
     checker.addChunk(imported.dts, declarationsOf(code).names);
-    expect(throughCell(checker, "nodePath.join('a', 'b')").via).toBe("program");
+    expect(throughCell(checker, "nodePath.join('a', 'b')").via).toBe("program"); // its basis imported
     const after = throughCell(checker, "nodePath.join(1)");
     expect(after.via).toBe("kept");
     expect(after.errors.join()).toMatch(/^TS2345/);
@@ -203,6 +238,28 @@ describe("kept checker", () => {
 });
 
 describe("the engine with the kept checker", () => {
+  it("never sees globals that only an earlier cell's import brought (as a new program does not)", async () => {
+    const dir = tempFolder("kept-globals");
+    folders.push(dir);
+    writeFiles(dir, {
+      "setup.ts": "declare global { var G: number }\n(globalThis as any).G = 41;\nexport {};\n",
+    });
+    const engine = createEngine({ cwd: dir, check: true });
+    await runCells(engine, ["import './setup'"]);
+    const verdicts: string[] = [];
+    for (const code of [
+      "G + 1",
+      "const q = 1",
+      "G + q",
+      "import * as p from 'node:path'\nconst sep = p.sep",
+      "G + 1",
+    ]) {
+      const out = await engine.execute(code);
+      verdicts.push(out.ok ? "ok" : (/TS\d+/.exec(out.error.evalue)?.[0] ?? out.error.ename));
+    }
+    expect(verdicts).toEqual(["TS2304", "ok", "TS2304", "ok", "TS2304"]);
+  });
+
   it("sees a changed file next to the notebook", async () => {
     const dir = tempFolder("kept");
     folders.push(dir);

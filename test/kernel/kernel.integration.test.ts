@@ -215,6 +215,29 @@ describe("kernel over zeromq", () => {
     expect(textOf(run)).toBe("'Ada:36'");
   });
 
+  it("user_expressions run user code after the result: prompt() is answered, printed text comes after", async () => {
+    const run = await k.client.execute("41 + 1", {
+      user_expressions: {
+        asked: `prompt("again?")`,
+        printed: `(() => { console.log("from an expression"); const end = Date.now() + 120; while (Date.now() < end); return 7; })()`,
+      },
+      onInput: () => "yes",
+      timeoutMs: 10_000,
+    });
+    const expressions = run.reply.content.user_expressions as Record<
+      string,
+      { data?: Record<string, string> }
+    >;
+    expect(expressions.asked?.data?.["text/plain"]).toBe("'yes'");
+    expect(expressions.printed?.data?.["text/plain"]).toBe("7");
+    const order = run.messages
+      .filter((m) => m.header.msg_type !== "status" || m.content.execution_state !== "busy")
+      .map((m) =>
+        m.header.msg_type === "stream" ? `stream:${String(m.content.text).trim()}` : m.header.msg_type,
+      );
+    expect(order).toEqual(["execute_input", "execute_result", "stream:from an expression", "status"]);
+  });
+
   it("drops messages with a wrong or missing signature and runs nothing from them", async () => {
     const wrongKey = await KernelClient.connect({ ...k.info, key: "not-the-key" });
     const unsigned = await KernelClient.connect({ ...k.info, key: "" });
