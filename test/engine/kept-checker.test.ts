@@ -237,6 +237,43 @@ describe("kept checker", () => {
   });
 });
 
+describe("the lecture notebooks through both checkers", () => {
+  const lectures = fs
+    .readdirSync("notebooks")
+    .filter((f) => f.endsWith(".ipynb"))
+    .map((f) => {
+      const nb = JSON.parse(fs.readFileSync(`notebooks/${f}`, "utf8")) as {
+        cells: { cell_type: string; source: string | string[] }[];
+      };
+      const code = nb.cells
+        .filter((c) => c.cell_type === "code")
+        .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+      return [f, code] as const;
+    });
+
+  it("finds the lectures", () => expect(lectures.length).toBeGreaterThanOrEqual(6));
+
+  it.each(lectures)("%s: every cell gets what a new program gives", (_name, cells) => {
+    const quick = createChecker(ts, { cwd: process.cwd(), packageRoot: process.cwd() });
+    const slow = createChecker(ts, { cwd: process.cwd(), packageRoot: process.cwd() });
+    let kept = 0;
+    for (const code of cells) {
+      const a = throughCell(quick, code);
+      const b = throughProgram(slow, code);
+      if (a.via === "kept") kept++;
+      expect({ code, ...sameOutput(a) }).toEqual({ code, ...sameOutput(b) });
+      expect(a.errors).toEqual([]);
+      const names = declarationsOf(code).names;
+      if (a.dts) {
+        quick.addChunk(a.dts, names);
+        slow.addChunk(b.dts, names);
+      }
+    }
+    expect(quick.stats().fallbacks).toBe(0);
+    expect(kept).toBeGreaterThanOrEqual(cells.length / 2);
+  });
+});
+
 describe("the engine with the kept checker", () => {
   it("never sees globals that only an earlier cell's import brought (as a new program does not)", async () => {
     const dir = tempFolder("kept-globals");
