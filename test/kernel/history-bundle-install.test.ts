@@ -14,6 +14,7 @@ import {
   kernelJson,
   logoPng,
   parseInstallArgs,
+  backgroundThreads,
 } from "../../kernel/install.js";
 
 describe("history", () => {
@@ -105,6 +106,10 @@ describe("gradlab install", () => {
     expect(typeof parseInstallArgs(argv)).toBe("string");
   });
 
+  it("leaves one core to the cell: V8 background threads one fewer than the cores, 1 to 4", () => {
+    expect([1, 2, 3, 4, 8, 64].map((cores) => backgroundThreads(cores))).toEqual([1, 1, 2, 3, 4, 4]);
+  });
+
   it("puts the kernelspec where Jupyter looks", () => {
     expect(dataDir({ kind: "prefix", dir: "/opt/x" })).toBe("/opt/x/share/jupyter");
     expect(dataDir({ kind: "user" }, { JUPYTER_DATA_DIR: "/d" })).toBe("/d");
@@ -118,6 +123,7 @@ describe("gradlab install", () => {
         process.execPath,
         "--max-semi-space-size=64",
         "--always-sparkplug",
+        `--v8-pool-size=${backgroundThreads()}`,
         "/abs/dist/kernel/cli.js",
         "kernel",
         "--connection-file",
