@@ -66,6 +66,8 @@ export interface Checker {
    * in a new program (setCell).
    */
   cell(code: string, decls: CellDeclarations): CellCheck;
+  /** Makes the kept checker now, if it can be made, so that the next cell does not wait for it. */
+  keep(): void;
   /** How many cells each checker took, and how often the kept one failed and a program took over. */
   stats(): { kept: number; program: number; fallbacks: number };
   /** Type errors that stop the cell (inside the user's code). */
@@ -564,6 +566,13 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
       });
     },
     stats: () => ({ ...stats }),
+    keep() {
+      try {
+        keptChecker();
+      } catch {
+        kept = undefined;
+      }
+    },
     serviceFor(code, decls, alsoSee) {
       cellText = code + suffix(code, decls, alsoSee);
       cellVersion++;

@@ -194,6 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (cell.dts !== undefined) checker!.addChunk(cell.dts, names);
     } else if (names.length) pending.push({ code, decls, names });
     if (options.check && !check) getChecker(ts); // a `//% nocheck` cell among checked ones: types now
+    if (check && n === 1) checker!.keep(); // the first cell was checked in a program: the second need not wait
 
     return outcome(result, sources, kernelDirs);
   };
@@ -237,6 +238,7 @@ export function createEngine(options: EngineOptions): Engine {
           const c = getChecker(ts);
           const empty = { names: new Map(), exported: new Set<string>() };
           c.diagnostics(c.setCell("", empty), 0);
+          c.keep();
           c.serviceFor("", empty).getProgram();
           // TypeScript's functions are compiled on first use and optimised after many: check and emit
           // (never run) a cell like the ones users write, once now and again while the kernel is idle,
