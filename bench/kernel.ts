@@ -91,14 +91,25 @@ function stop(child: ChildProcess, dir: string): Promise<void> {
   });
 }
 
-/** Spawn → first kernel_info_reply, with a DEALER that is connected (and has sent) before the kernel binds. */
-async function measureStart(kernel: Kernel): Promise<{ seconds: number; rss: number }> {
+/** How long a kernel may take to answer its first kernel_info before that start counts as hung. */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Spawn → first kernel_info_reply, with a DEALER that is connected (and has sent) before the kernel binds.
+ * Undefined when the kernel did not answer within START_TIMEOUT_MS (tslab, rarely, never does).
+ */
+async function measureStart(kernel: Kernel): Promise<{ seconds: number; rss: number } | undefined> {
   const dir = mkdtempSync(join(tmpdir(), "gradlab-bench-"));
   const info = await newConnectionInfo();
   const file = join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(info));
   const signer = createSigner(info.key, info.signature_scheme);
-  const dealer = new zmq.Dealer({ routingId: `bench-${process.pid}`, reconnectInterval: 2, linger: 0 });
+  const dealer = new zmq.Dealer({
+    routingId: `bench-${process.pid}`,
+    reconnectInterval: 2,
+    linger: 0,
+    receiveTimeout: START_TIMEOUT_MS,
+  });
   dealer.connect(endpoint(info, "shell"));
   const t0 = performance.now();
   const child = spawn(process.execPath, kernel.argv(file), {
@@ -108,9 +119,15 @@ async function measureStart(kernel: Kernel): Promise<{ seconds: number; rss: num
   await dealer.send(
     encode(newMessage({ msgType: "kernel_info_request", session: "bench", content: {} }), signer),
   );
-  for (;;) {
-    const decoded = decode(await dealer.receive(), signer);
-    if (decoded.ok && decoded.message.header.msg_type === "kernel_info_reply") break;
+  try {
+    for (;;) {
+      const decoded = decode(await dealer.receive(), signer);
+      if (decoded.ok && decoded.message.header.msg_type === "kernel_info_reply") break;
+    }
+  } catch {
+    dealer.close();
+    await stop(child, dir);
+    return undefined; // receiveTimeout passed
   }
   const seconds = (performance.now() - t0) / 1000;
   const rss = rssMB(child.pid);
@@ -292,9 +309,16 @@ async function main(): Promise<void> {
   // Starts alternate between the kernels, so a burst of load on this shared machine hits each alike.
   const starts = new Map(kernels.map((k) => [k.name, [] as number[]]));
   const rss = new Map(kernels.map((k) => [k.name, [] as number[]]));
+  const notes: string[] = [];
   for (let i = 0; i < STARTS; i++)
     for (const kernel of kernels) {
       const s = await measureStart(kernel);
+      if (!s) {
+        notes.push(
+          `${kernel.name} did not answer kernel_info within ${START_TIMEOUT_MS / 1000} s at start ${i + 1}`,
+        );
+        continue;
+      }
       starts.get(kernel.name)!.push(s.seconds);
       rss.get(kernel.name)!.push(s.rss);
     }
@@ -304,7 +328,6 @@ async function main(): Promise<void> {
     put("start → kernel_info_reply p95", kernel.name, st.p95, "s");
     put("RSS after start (median)", kernel.name, stats(rss.get(kernel.name)!).p50, "MB");
   }
-  const notes: string[] = [];
   for (const kernel of kernels) {
     process.stderr.write(`bench:kernel: session of ${kernel.name}\n`);
     const s = await measureSession(kernel);
