@@ -14,8 +14,9 @@
  *
  * This uses TypeScript internals (createTypeChecker, bindSourceFile, getEmitResolver, emitFiles,
  * getTransformers), all present in 5.x and 6.x; package.json pins the minor version. When one is missing,
- * `keptCheckerSupported` is false and every cell takes the program path. test/engine/kept-checker.test.ts
- * checks that both paths give the same diagnostics and the same JavaScript.
+ * `keptCheckerSupported` is false and every cell takes the program path; a cell the kept checker fails
+ * on is done again in a program (checker.ts, `stats().fallbacks`). test/engine/kept-checker.test.ts checks
+ * that both paths give the same diagnostics, JavaScript and declarations, on every lecture cell too.
  */
 import type * as TS from "typescript";
 import type { TypeScript } from "./typescript.js";
