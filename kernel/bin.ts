@@ -31,5 +31,9 @@ if (command === "export") {
     },
   );
 } else {
-  void importHere("cli.js"); // it reads process.argv itself
+  // cli.js reads process.argv itself
+  importHere("cli.js").catch((err: unknown) => {
+    process.stderr.write(`gradlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });
 }

@@ -80,10 +80,11 @@ export function cliPath(): string {
  * `--always-sparkplug`: a kernel's first cells run TypeScript's compiler while it is still cold; V8's
  * baseline compiler makes machine code at a function's first call instead of after a few hundred in the
  * interpreter (measured: a fresh kernel's trivial cell p50 0.3–0.6 ms lower, +3 MB RSS, start unchanged).
- * `--v8-pool-size`: V8 optimises TypeScript's compiler on background threads while a cell is checked;
- * Node's default of 4 such threads on a 2-core machine takes the cores from the cell itself (measured on
- * 2 cores: a 30-line class cell 14–22 ms with 4, 8–13 ms with 1; the first cell ~0.1 s sooner). One
- * thread fewer than the cores, at most Node's 4, for the machine `gradlab install` runs on.
+ * `--v8-pool-size`: V8 optimises TypeScript's compiler (and helps its garbage collector) on background
+ * threads while a cell is checked; Node's default of 4 such threads on a 2-core machine takes the cores
+ * from the cell itself (measured on 2 cores: a 30-line class cell 14–22 ms with 4, 8–13 ms with 1; the
+ * first cell ~0.1 s sooner). One thread fewer than the cores, at most Node's 4, counted on the machine
+ * that writes kernel.json (`gradlab install`; `gradlab run` counts when it runs).
  */
 export const KERNEL_NODE_OPTIONS = [
   "--max-semi-space-size=64",

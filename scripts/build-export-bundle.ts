@@ -12,6 +12,7 @@
  *
  *   bin.cjs             kernel/bin.ts and what it needs to start an export (export-entry, prebuilt) as
  *                       one CommonJS script: `gradlab export` never starts Node's ES module loader
+ *                       (scripts/build-launcher.ts)
  *
  * Runs as the last step of `npm run build`, after tsc has written dist/.
  * Usage: tsx scripts/build-export-bundle.ts [--out DIR]   (DIR: somewhere else, for tests)
@@ -19,7 +20,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -36,6 +36,7 @@ import { basename, dirname, join, relative, resolve as resolvePath } from "node:
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { readKatexStyleData } from "../kernel/notebook/katex-fonts.js";
+import { buildLauncher } from "./build-launcher.js";
 import type { Manifest } from "../kernel/notebook/prebuilt.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -268,24 +269,6 @@ renameSync(bytecodePath(bundle) + ".tmp", bytecodePath(bundle));
   }
 }
 
-/** dist/kernel/bin.cjs from dist/kernel/bin.js (see kernel/bin.ts). */
-async function bundleLauncher(): Promise<void> {
-  const launcher = join(root, "dist/kernel/bin.cjs");
-  await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, "dist/kernel/bin.js")],
-    outfile: launcher,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    // export-entry.ts's main() (for cli.js) reads import.meta.url; the launcher never calls it.
-    logOverride: { "empty-import-meta": "silent" },
-    logLevel: "warning",
-  });
-  chmodSync(launcher, 0o755);
-}
-
 if (!existsSync(entry)) {
   console.error("build-export-bundle: dist/kernel/notebook/export-command.js is missing; run tsc first");
   process.exit(1);
@@ -296,7 +279,7 @@ rmSync(join(outDir, "export-bundle.v8"), { force: true });
 const manifest = await bundleExporter();
 writeWhole(join(outDir, "export-bundle.json"), JSON.stringify(manifest, null, 1) + "\n");
 const note = makeBytecode();
-if (outDir === modules) await bundleLauncher();
+if (outDir === modules) await buildLauncher(root);
 console.log(
   `export bundle: ${relative(root, bundle)} (${(statSync(bundle).size / 1024).toFixed(0)} KB, ` +
     `${manifest.inputs.length} inputs), ${note}`,

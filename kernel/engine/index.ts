@@ -194,7 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (cell.dts !== undefined) checker!.addChunk(cell.dts, names);
     } else if (names.length) pending.push({ code, decls, names });
     if (options.check && !check) getChecker(ts); // a `//% nocheck` cell among checked ones: types now
-    if (check && n === 1) checker!.keep(); // the first cell was checked in a program: the second need not wait
+    if (check && n === 1) checker!.keep(); // made now (and taking the first cell's declarations), not by the second
 
     return outcome(result, sources, kernelDirs);
   };

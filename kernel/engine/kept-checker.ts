@@ -220,15 +220,13 @@ export function reachesNoNewFile(
   isEnvironmentImport: (node: TS.Node) => boolean,
 ): boolean {
   const f = file as InternalFile;
-  const dynamicImport = (ts.NodeFlags as unknown as Record<string, number | undefined>)
-    .PossiblyContainsDynamicImport;
   if (
     f.referencedFiles.length ||
     f.typeReferenceDirectives.length ||
     f.libReferenceDirectives.length ||
     f.commentDirectives?.length || // `// @ts-ignore`: a program applies those
     f.checkJsDirective ||
-    (dynamicImport === undefined ? /\bimport\s*\(/.test(f.text) : f.flags & dynamicImport)
+    mayImportDynamically(ts, f)
   )
     return false;
   return file.statements.every(
@@ -246,10 +244,13 @@ export function reachesNoNewFile(
 
 /**
  * Fills in what a program records on each file it reads, for a file a kept checker takes without one:
- * its name as path, and its imports (the declaration emitter reads them). False when the file declares
- * an ambient module or augments one (`declare module "x"`, `declare global`): only a program merges those.
+ * its name as path (the kernel's file names are absolute POSIX paths, as TypeScript's paths are), and its
+ * imports (the declaration emitter reads them). False when the file declares an ambient module or
+ * augments one (`declare module "x"`, `declare global`), which only a program merges, or may hold an
+ * `import("x")` (later programs would take the imports recorded here as the whole list).
  */
 export function asProgramFile(ts: TypeScript, file: TS.SourceFile): boolean {
+  if (mayImportDynamically(ts, file)) return false;
   if (file.statements.some((st) => ts.isModuleDeclaration(st) && !ts.isIdentifier(st.name))) return false;
   if (file.statements.some((st) => ts.isModuleDeclaration(st) && st.flags & ts.NodeFlags.GlobalAugmentation))
     return false;
@@ -270,4 +271,10 @@ export function asProgramFile(ts: TypeScript, file: TS.SourceFile): boolean {
     ambientModuleNames: [],
   });
   return true;
+}
+
+/** `import("x")` in code or in a type, as the parser flags it (a text search if the flag is gone). */
+function mayImportDynamically(ts: TypeScript, file: TS.SourceFile): boolean {
+  const flag = (ts.NodeFlags as unknown as Record<string, number | undefined>).PossiblyContainsDynamicImport;
+  return flag === undefined ? /\bimport\s*\(/.test(file.text) : (file.flags & flag) !== 0;
 }

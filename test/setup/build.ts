@@ -19,4 +19,12 @@ export default function setup(): void {
   });
   if (r.status !== 0)
     process.stderr.write(`test setup: tsc reported errors (dist/ emitted anyway)\n${r.stdout}`);
+  // The `gradlab` command bundles some of those modules (scripts/build-launcher.ts): bundle it again.
+  const launcher = spawnSync(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "scripts/build-launcher.ts"],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (launcher.status !== 0)
+    throw new Error(`test setup: launcher build failed\n${launcher.stdout}${launcher.stderr}`);
 }
