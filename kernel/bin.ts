@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `gradlab` command as npm links it (package.json "bin"): this module is bundled by esbuild into
- * dist/kernel/bin.cjs, a CommonJS script (scripts/build-export-bundle.ts). `gradlab export` then runs the
+ * dist/kernel/bin.cjs, a CommonJS script (scripts/build-launcher.ts). `gradlab export` then runs the
  * prebuilt exporter, itself CommonJS, without starting Node's ES module loader at all: that loader costs
  * ~10 ms of a ~140 ms export. Every other command goes to cli.js, as does `node dist/kernel/cli.js`.
  */
@@ -14,6 +14,12 @@ import { runExport } from "./notebook/export-entry.js";
 const here = dirname(realpathSync(process.argv[1]!));
 const importHere = (file: string) => import(pathToFileURL(join(here, file)).href);
 
+/** As cli.js reports an error that escaped a command. */
+const fail = (err: unknown) => {
+  process.stderr.write(`gradlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+};
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === "export") {
   runExport(rest, join(here, "notebook", "export-bundle.cjs"), async () => {
@@ -21,19 +27,9 @@ if (command === "export") {
       "notebook/export-command.js",
     )) as typeof import("./notebook/export-command.js");
     return modules.main;
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`gradlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  }).then((code) => {
+    process.exitCode = code;
+  }, fail);
 } else {
-  // cli.js reads process.argv itself
-  importHere("cli.js").catch((err: unknown) => {
-    process.stderr.write(`gradlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  importHere("cli.js").catch(fail); // cli.js reads process.argv itself
 }

@@ -434,9 +434,9 @@ export function createChecker(ts: TypeScript, options: CheckerOptions): Checker 
     return out;
   };
 
-  // The kept checker (kept-checker.ts): made over the last program when that program has the current
-  // environment; used while the files next to the notebook stay as they were and the environment keeps
-  // its segments (a declaring cell changes one: the checker takes its new version).
+  // The kept checker (kept-checker.ts): made over the last program whose cell reached no new file; used
+  // while the files next to the notebook stay as they were, taking each new or changed environment
+  // segment as earlier cells declare names (followEnvironment).
   const canKeep = keptCheckerSupported(ts);
   const isEnvLink = (node: TS.Node) => isEnvironmentLink(ts, node);
   const stats = { kept: 0, program: 0, fallbacks: 0 };

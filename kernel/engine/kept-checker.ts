@@ -127,8 +127,10 @@ export function keepChecker(ts: TypeScript, basis: KeptBasis): KeptChecker {
    * its host resolves it, if that names a file the checker has (a declaration may name a package's
    * inner module the segments never imported by that name).
    */
+  /** The basis files next to the cell: their resolutions serve every file there. */
+  const resolvedByBasis = [basis.cell, ...basis.siblings];
   const resolveNextToCell = (name: string, mode: TS.ResolutionMode) => {
-    for (const file of [basis.cell, ...basis.siblings]) {
+    for (const file of resolvedByBasis) {
       const r = program.getResolvedModule(file, name, mode);
       if (r) return r;
     }
@@ -251,9 +253,10 @@ export function reachesNoNewFile(
  */
 export function asProgramFile(ts: TypeScript, file: TS.SourceFile): boolean {
   if (mayImportDynamically(ts, file)) return false;
-  if (file.statements.some((st) => ts.isModuleDeclaration(st) && !ts.isIdentifier(st.name))) return false;
-  if (file.statements.some((st) => ts.isModuleDeclaration(st) && st.flags & ts.NodeFlags.GlobalAugmentation))
-    return false;
+  const ambientOrGlobal = (st: TS.Statement) =>
+    ts.isModuleDeclaration(st) &&
+    (!ts.isIdentifier(st.name) || (st.flags & ts.NodeFlags.GlobalAugmentation) !== 0);
+  if (file.statements.some(ambientOrGlobal)) return false;
   const imports = file.statements.flatMap((st) =>
     (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) &&
     st.moduleSpecifier &&

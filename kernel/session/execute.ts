@@ -80,8 +80,10 @@ export async function handleExecute(scope: Scope, deps: ExecuteDeps): Promise<Ha
         metadata: bundle.metadata,
       });
   }
-  if (!outcome.ok) scope.finishing();
-  if (!outcome.ok) scope.publish("error", { ...outcome.error });
+  if (!outcome.ok) {
+    scope.finishing();
+    scope.publish("error", { ...outcome.error });
+  }
   if (cell.storeHistory) deps.history.add({ line: count, input: cell.code, output: plain });
 
   if (!outcome.ok) {
