@@ -122,13 +122,14 @@ export function keepChecker(ts: TypeScript, basis: KeptBasis): KeptChecker {
   let files: readonly TS.SourceFile[] = libraryFiles;
   let count = 0;
 
+  /** The basis files next to the cell: their resolutions serve every file there. */
+  const resolvedByBasis = [basis.cell, ...basis.siblings];
+
   /**
    * An import from a file next to the cell: as the basis resolved it from its cell or segments, else as
    * its host resolves it, if that names a file the checker has (a declaration may name a package's
    * inner module the segments never imported by that name).
    */
-  /** The basis files next to the cell: their resolutions serve every file there. */
-  const resolvedByBasis = [basis.cell, ...basis.siblings];
   const resolveNextToCell = (name: string, mode: TS.ResolutionMode) => {
     for (const file of resolvedByBasis) {
       const r = program.getResolvedModule(file, name, mode);
